@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AgentInputItem,
+  SessionHistoryRewriteArgs,
+  SessionHistoryRewriteAwareSession,
+  SessionHistoryTransactionArgs,
+  SessionHistoryTransactionAwareSession,
+} from '@openai/agents';
+import { conversationKeys, DEFAULT_KEY_PREFIX, validateConversationId, validateKeyPrefix, type ConversationKeys } from './config/keys.js';
+import { validateLimit, validateTimeout, validateTtl, type RedisSessionOptions } from './config/options.js';
+import type { RedisCommandTarget } from './connection/commandTarget.js';
+import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
+import { toSessionError } from './connection/errorMapping.js';
+import { RedisSessionConfigError, RedisSessionConflictError, RedisSessionError, RedisSessionInputError } from './errors.js';
+import { prepareMutations } from './history/mutations.js';
+import { trimToSafeBoundary } from './history/safeWindow.js';
+import { prepareTransaction } from './history/transactions.js';
+import { defaultLogger, mayLogContent, type Logger } from './logger.js';
+import { scripts } from './scripts/index.js';
+import { decodeItem, encodeItems } from './serialization/codec.js';
+
+/**
+ * Conversation memory for the OpenAI Agents SDK, kept in Redis.
+ *
+ * Pass it to `run(agent, input, { session })` and the runner loads the history
+ * before each turn and appends the new items after it. Every operation is one
+ * round trip and atomic, so many processes can share one conversation; its
+ * cost does not grow with the length of the history (except
+ * `applyHistoryMutations`, which has to find the item it changes).
+ *
+ * Semantics follow the SDK's `MemorySession`: items come back in chronological
+ * order, each a fresh copy, and history transactions are idempotent per
+ * operation id.
+ *
+ * @example
+ * ```ts
+ * const session = new RedisSession({ conversationId: 'user-123', ttl: 3600 });
+ * await run(agent, 'Hello', { session });
+ * await session.close();
+ * ```
+ */
+export class RedisSession implements SessionHistoryTransactionAwareSession, SessionHistoryRewriteAwareSession {
+  /** The conversation id; `getSessionId()` returns it. */
+  readonly conversationId: string;
+  /** The key prefix in use. */
+  readonly keyPrefix: string;
+  /** The Redis keys of this conversation; `keys.items` is exactly `keyPrefix + conversationId`. */
+  readonly keys: ConversationKeys;
+  /** The sliding expiry in seconds, or `null` when the conversation never expires. */
+  readonly ttl: number | null;
+  /** The default window of `getItems()`, or `undefined` for the whole history. */
+  readonly limit: number | undefined;
+
+  private readonly ttlArg: string;
+  private readonly logger: Logger;
+  private readonly connection: ConnectionSource;
+  private closed = false;
+
+  /**
+   * @throws {RedisSessionConfigError} when an option is invalid (nothing is connected or written).
+   */
+  constructor(options: RedisSessionOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new RedisSessionConfigError('RedisSession options must be an object, for example { conversationId: "user-123" }.');
+    }
+    const { conversationId, sessionId } = options;
+    if (conversationId !== undefined && sessionId !== undefined && conversationId !== sessionId) {
+      throw new RedisSessionConfigError('conversationId and sessionId are aliases; pass one of them, not two different values.');
+    }
+    this.conversationId = validateConversationId(conversationId ?? sessionId ?? randomUUID());
+    this.keyPrefix = validateKeyPrefix(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+    this.keys = conversationKeys(this.keyPrefix, this.conversationId);
+    const ttl = validateTtl(options.ttl);
+    this.ttl = ttl === 0 ? null : ttl;
+    this.ttlArg = String(ttl);
+    this.limit = options.limit === undefined ? undefined : validateLimit(options.limit, 'limit');
+    this.logger = options.logger ?? defaultLogger;
+    this.connection = connectionSource({
+      client: options.client,
+      redisUrl: options.redisUrl,
+      timeouts: {
+        connectTimeoutMs: validateTimeout(options.connectTimeoutMs, 'connectTimeoutMs'),
+        commandTimeoutMs: validateTimeout(options.commandTimeoutMs, 'commandTimeoutMs'),
+      },
+    });
+  }
+
+  /** Returns the conversation id. */
+  async getSessionId(): Promise<string> {
+    return this.conversationId;
+  }
+
+  /**
+   * Returns the newest `limit` items, oldest first, in one round trip whose cost
+   * depends on `limit`, not on the length of the history. `limit <= 0` returns `[]`.
+   *
+   * With no argument (as the SDK's runner calls it), returns the session's
+   * default window (the `limit` option, cut so that it never starts with an
+   * orphaned tool result), or the whole history when that option is unset.
+   *
+   * Entries that are not valid items (written by something else) are skipped
+   * with a warning. With a TTL, the conversation's expiry slides.
+   */
+  async getItems(limit?: number): Promise<AgentInputItem[]> {
+    const window = limit === undefined ? this.limit : validateLimit(limit, 'getItems limit');
+    if (window !== undefined && window <= 0) return [];
+    const start = window === undefined ? 0 : -window;
+    const entries = await this.execute('getItems', (redis) =>
+      this.ttl === null
+        ? redis.lRange(this.keys.items, start, -1)
+        : (scripts.getItems.run(redis, this.keys.all, [this.ttlArg, String(start)]) as Promise<string[]>),
+    );
+    let items = this.decodeEntries(entries);
+    if (limit === undefined && window !== undefined) items = trimToSafeBoundary(items);
+    this.logContent('Got items', items);
+    return items;
+  }
+
+  /**
+   * Appends items, all or none, in one round trip. Every item is checked and
+   * serialized before anything is sent.
+   *
+   * @throws {RedisSessionInputError} when an item cannot be stored as JSON (nothing is written).
+   */
+  async addItems(items: AgentInputItem[]): Promise<void> {
+    if (!Array.isArray(items)) {
+      throw new RedisSessionInputError('addItems expects an array of AgentInputItem objects. Nothing was written.');
+    }
+    if (items.length === 0) return;
+    const entries = encodeItems(items);
+    this.logContent('Adding items', items);
+    await this.execute('addItems', (redis) =>
+      scripts.pushItems.run(redis, this.keys.all, [this.ttlArg, '0', ...entries]),
+    );
+  }
+
+  /**
+   * Removes and returns the newest item, atomically: with concurrent callers,
+   * each item is returned at most once. Returns `undefined` when the history is empty.
+   */
+  async popItem(): Promise<AgentInputItem | undefined> {
+    for (;;) {
+      const entry = await this.execute('popItem', (redis) =>
+        this.ttl === null
+          ? redis.rPop(this.keys.items)
+          : (scripts.popItem.run(redis, this.keys.all, [this.ttlArg]) as Promise<string | null>),
+      );
+      if (entry === null || entry === undefined) return undefined;
+      const item = decodeItem(entry);
+      if (item) {
+        this.logContent('Popped item', [item]);
+        return item;
+      }
+      // A corrupt entry is dropped like any popped entry; the next one is the answer.
+      this.logger.warn(`RedisSession: removed an entry of ${this.keys.items} that is not a valid item (popItem).`);
+    }
+  }
+
+  /** Deletes every key of this conversation, and nothing else. */
+  async clearSession(): Promise<void> {
+    this.logger.debug(`Clearing Redis session ${this.keys.items}`);
+    await this.execute('clearSession', (redis) => redis.del([...this.keys.all]));
+  }
+
+  /**
+   * Applies an `append_items` or `replace_suffix` transaction atomically,
+   * recording its operation id in the same step. Repeating an operation id with
+   * the same transaction does nothing.
+   *
+   * @throws {RedisSessionConflictError} when the id was used for a different
+   * transaction, or the history no longer ends with `expectedSuffix` (nothing changes).
+   * @throws {RedisSessionInputError} when the arguments are malformed (nothing changes).
+   */
+  async applyHistoryTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
+    const prepared = prepareTransaction(args);
+    const outcome = await this.execute('applyHistoryTransaction', (redis) =>
+      scripts.applyTransaction.run(redis, this.keys.all, [
+        this.ttlArg,
+        prepared.operationField,
+        prepared.fingerprint,
+        String(prepared.expectedSuffix.length),
+        ...prepared.expectedSuffix,
+        ...prepared.replacement,
+      ]),
+    );
+    if (outcome === 'reused') {
+      throw new RedisSessionConflictError(
+        'Session history operation was already applied with a different transaction. Use a new operationId for a new change.',
+      );
+    }
+    if (outcome === 'mismatch') {
+      throw new RedisSessionConflictError(
+        'Session history suffix no longer matches the transaction precondition: another writer changed the history. Reload it and retry.',
+      );
+    }
+  }
+
+  /**
+   * Replaces the whole history with `items` (a compaction marker and the
+   * retained suffix) in one atomic swap. Readers see the old or the new
+   * history, never a mix.
+   */
+  async replaceHistoryWithCompaction(items: AgentInputItem[]): Promise<void> {
+    if (!Array.isArray(items)) {
+      throw new RedisSessionInputError('replaceHistoryWithCompaction expects an array of items. Nothing was written.');
+    }
+    const entries = encodeItems(items);
+    await this.execute('replaceHistoryWithCompaction', (redis) =>
+      scripts.pushItems.run(redis, this.keys.all, [this.ttlArg, '1', ...entries]),
+    );
+  }
+
+  /**
+   * Applies `replace_function_call` mutations atomically: the first stored
+   * `function_call` with the mutation's `callId` is replaced, later duplicates
+   * are removed, and nothing is added when none matches.
+   */
+  async applyHistoryMutations(args: SessionHistoryRewriteArgs): Promise<void> {
+    const mutationArgs = prepareMutations(args);
+    if (mutationArgs.length === 0) return;
+    await this.execute('applyHistoryMutations', (redis) =>
+      scripts.mutateHistory.run(redis, this.keys.all, [this.ttlArg, ...mutationArgs]),
+    );
+  }
+
+  /**
+   * Releases what this session owns: its lease on the process's shared
+   * connection, which closes when no session uses it any more. A client passed
+   * in the `client` option is left open. Later calls on this session fail.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.connection.release();
+  }
+
+  private async execute<T>(operation: string, command: (redis: RedisCommandTarget) => Promise<T>): Promise<T> {
+    if (this.closed) {
+      throw new RedisSessionError(
+        'ERR_REDIS_SESSION_CLOSED',
+        `RedisSession.${operation} was called after close(). Create a new RedisSession for conversation ${this.conversationId}.`,
+      );
+    }
+    try {
+      return await command(await this.connection.commands());
+    } catch (error) {
+      throw toSessionError(error, operation, this.connection.target, this.connection.lastError());
+    }
+  }
+
+  private decodeEntries(entries: string[]): AgentInputItem[] {
+    const items: AgentInputItem[] = [];
+    let skipped = 0;
+    for (const entry of entries) {
+      const item = decodeItem(entry);
+      if (item) items.push(item);
+      else skipped++;
+    }
+    if (skipped > 0) {
+      this.logger.warn(`RedisSession: skipped ${skipped} stored entr${skipped === 1 ? 'y' : 'ies'} of ${this.keys.items} that are not valid items.`);
+    }
+    return items;
+  }
+
+  private logContent(action: string, items: AgentInputItem[]): void {
+    // Format arguments, not a built string: the SDK's debug logger formats only when enabled.
+    if (mayLogContent(this.logger)) {
+      this.logger.debug('%s in Redis session %s: %j', action, this.keys.items, items);
+    } else {
+      this.logger.debug('%s in Redis session %s: %d item(s)', action, this.keys.items, items.length);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import type { RedisConnection } from '../connection/commandTarget.js';
+import { RedisSessionConfigError } from '../errors.js';
+import { describe } from './describeValue.js';
+import type { Logger } from '../logger.js';
+
+/** Options of {@link RedisSession}. Every one is optional. */
+export interface RedisSessionOptions {
+  /**
+   * The conversation this session reads and writes. `getSessionId()` returns it.
+   * Defaults to a new random UUID. It must not contain `{`, `}` or control characters.
+   */
+  conversationId?: string;
+  /** Alias of {@link conversationId}, matching the SDK's `MemorySession`. */
+  sessionId?: string;
+  /**
+   * `redis://[[user]:[password]@]host:port/db`, or `rediss://...` for TLS.
+   * `?max_connections=N` sets the pool size (default: one multiplexed connection).
+   * Defaults to `process.env.REDIS_URL`, then `redis://localhost:6379/0`.
+   * Sessions of one process with the same URL share one connection.
+   */
+  redisUrl?: string;
+  /**
+   * An existing node-redis client, pool or cluster client to use instead of a URL.
+   * The session neither connects nor closes it: connect it before the first operation.
+   */
+  client?: RedisConnection;
+  /**
+   * Expiry in seconds, sliding: every read and write of the conversation sets
+   * every key of it to expire `ttl` seconds later. `undefined` or `null`: never
+   * expires (existing expiry on the keys is left as it is).
+   */
+  ttl?: number | null;
+  /** Prefix of every key; the items live at exactly `keyPrefix + conversationId`. Default `conv:`. */
+  keyPrefix?: string;
+  /**
+   * The window `getItems()` returns when called with no argument, as the SDK's
+   * runner does on every turn. The window never starts with a tool result whose
+   * call was cut off. Default: the whole history.
+   */
+  limit?: number;
+  /** Logger in the SDK's format. Default: the SDK's logger, namespace `openai-agents:redis-session`. */
+  logger?: Logger;
+  /** How long to wait for a connection, in ms (URL connections only). Default 5000. */
+  connectTimeoutMs?: number;
+  /** How long any command may wait for its reply, in ms. Default 5000. */
+  commandTimeoutMs?: number;
+}
+
+/** Ten years: any TTL beyond this is taken as a mistake (milliseconds passed as seconds, say). */
+export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
+const DEFAULT_TIMEOUT_MS = 5000;
+const MAX_TIMEOUT_MS = 10 * 60 * 1000;
+
+/**
+ * Checks `ttl`: a whole number of seconds from 1 to {@link MAX_TTL_SECONDS},
+ * or `undefined`/`null` for no expiry. Returns 0 for no expiry.
+ */
+export function validateTtl(ttl: unknown): number {
+  if (ttl === undefined || ttl === null) return 0;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TTL_SECONDS) {
+    throw new RedisSessionConfigError(
+      `ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS} (10 years), or null for no expiry; ` +
+        `got ${describe(ttl)}. For example, ttl: 3600 expires a conversation after an hour without activity.`,
+    );
+  }
+  return ttl;
+}
+
+/** Checks a window size: a whole number (values ≤ 0 mean an empty window). */
+export function validateLimit(limit: unknown, name: string): number {
+  if (typeof limit !== 'number' || !Number.isInteger(limit)) {
+    throw new RedisSessionConfigError(`${name} must be a whole number of items; got ${describe(limit)}.`);
+  }
+  return limit;
+}
+
+/** Checks a timeout in milliseconds, returning the default when it is undefined. */
+export function validateTimeout(value: unknown, name: string): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_TIMEOUT_MS) {
+    throw new RedisSessionConfigError(
+      `${name} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}; got ${describe(value)}.`,
+    );
+  }
+  return value;
+}

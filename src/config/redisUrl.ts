@@ -1,0 +1,128 @@
+import { RedisSessionConfigError } from '../errors.js';
+
+/** The URL used when neither `redisUrl` nor the `REDIS_URL` environment variable is set. */
+export const DEFAULT_REDIS_URL = 'redis://localhost:6379/0';
+
+/** Largest pool size accepted from `?max_connections=`. */
+const MAX_POOL_SIZE = 1000;
+
+/** Query options understood in a Redis URL. */
+const QUERY_OPTIONS = ['max_connections'] as const;
+
+/** A Redis URL, checked and split into what the connection layer needs. */
+export interface ParsedRedisUrl {
+  /** The URL to hand to node-redis: scheme, credentials, host, port and db, without query options. */
+  readonly connectionUrl: string;
+  /** The same URL with the password replaced by `***`: safe for errors and logs. */
+  readonly target: string;
+  /** `true` for `rediss://`. */
+  readonly tls: boolean;
+  /** The logical database number from the path (default 0). */
+  readonly database: number;
+  /** Pool size from `?max_connections=`; `undefined` means one multiplexed connection. */
+  readonly poolSize: number | undefined;
+}
+
+/**
+ * Returns the Redis URL a session should use: the explicit one, else
+ * `process.env.REDIS_URL`, else {@link DEFAULT_REDIS_URL}.
+ */
+export function resolveRedisUrl(explicit: string | undefined): string {
+  if (explicit !== undefined) return explicit;
+  const fromEnv = process.env.REDIS_URL;
+  return fromEnv !== undefined && fromEnv.trim() !== '' ? fromEnv.trim() : DEFAULT_REDIS_URL;
+}
+
+/**
+ * Replaces the password in a Redis URL with `***`. Input that does not parse
+ * as a URL is not echoed at all, since it may still contain a secret.
+ */
+export function redactRedisUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '<unparseable Redis URL, hidden because it may contain a password>';
+  }
+  if (parsed.password) parsed.password = '***';
+  // A lone user part may be a password written without its leading colon.
+  else if (parsed.username) parsed.username = '***';
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed.toString();
+}
+
+/**
+ * Checks a Redis URL of the form `redis[s]://[[user]:[password]@]host[:port][/db][?max_connections=N]`.
+ *
+ * @throws {RedisSessionConfigError} when the URL is malformed. The message never contains the password.
+ */
+export function parseRedisUrl(url: string): ParsedRedisUrl {
+  if (typeof url !== 'string' || url.trim() === '') {
+    throw new RedisSessionConfigError(
+      'redisUrl must be a non-empty string such as "redis://localhost:6379/0". ' +
+        'Pass redisUrl, set the REDIS_URL environment variable, or pass an existing client.',
+    );
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new RedisSessionConfigError(
+      'redisUrl is not a valid URL (its value is not shown because it may contain a password). ' +
+        'Expected redis://[[user]:[password]@]host:port/db or rediss://... for TLS; ' +
+        'percent-encode special characters in the password.',
+    );
+  }
+  const target = redactRedisUrl(parsed.toString());
+  const fail = (problem: string): never => {
+    throw new RedisSessionConfigError(`Invalid Redis URL ${target}: ${problem}`);
+  };
+
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    fail(`the scheme must be redis:// or rediss:// (TLS), not ${parsed.protocol}//.`);
+  }
+  if (!parsed.hostname) fail('it has no host name.');
+  if (parsed.port !== '') {
+    const port = Number(parsed.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) fail('the port must be between 1 and 65535.');
+  }
+
+  const database = parseDatabase(parsed.pathname, fail);
+  const poolSize = parsePoolSize(parsed.searchParams, fail);
+
+  const connection = new URL(parsed.toString());
+  connection.search = '';
+  connection.hash = '';
+  connection.pathname = `/${database}`;
+
+  return {
+    connectionUrl: connection.toString(),
+    target,
+    tls: parsed.protocol === 'rediss:',
+    database,
+    poolSize,
+  };
+}
+
+function parseDatabase(pathname: string, fail: (problem: string) => never): number {
+  const raw = pathname.replace(/^\//, '');
+  if (raw === '') return 0;
+  if (!/^\d{1,5}$/.test(raw)) fail(`the path must be a database number such as /0, not /${raw}.`);
+  return Number(raw);
+}
+
+function parsePoolSize(params: URLSearchParams, fail: (problem: string) => never): number | undefined {
+  for (const name of params.keys()) {
+    if (!(QUERY_OPTIONS as readonly string[]).includes(name)) {
+      fail(`unknown query option "${name}"; supported: ${QUERY_OPTIONS.join(', ')}.`);
+    }
+  }
+  const raw = params.get('max_connections');
+  if (raw === null) return undefined;
+  const size = Number(raw);
+  if (!/^\d+$/.test(raw) || size < 1 || size > MAX_POOL_SIZE) {
+    fail(`max_connections must be a whole number from 1 to ${MAX_POOL_SIZE}.`);
+  }
+  return size;
+}

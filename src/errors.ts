@@ -1,0 +1,80 @@
+import { AgentsError } from '@openai/agents';
+
+/**
+ * Base class of every error this package throws. It extends the Agents SDK's
+ * `AgentsError`, so code that already handles SDK errors handles these too.
+ *
+ * Messages say what was wrong and what to do about it. They never contain a
+ * password, a token or conversation content.
+ */
+export class RedisSessionError extends AgentsError {
+  /** A stable, machine-readable code for this kind of failure. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    if (options && 'cause' in options) {
+      (this as { cause?: unknown }).cause = options.cause;
+    }
+  }
+}
+
+/** An option passed to `RedisSession` (or the Redis URL) is invalid. Nothing was written. */
+export class RedisSessionConfigError extends RedisSessionError {
+  constructor(message: string) {
+    super('ERR_REDIS_SESSION_CONFIG', message);
+  }
+}
+
+/** Items passed to a write could not be stored as given. Nothing was written. */
+export class RedisSessionInputError extends RedisSessionError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_REDIS_SESSION_INPUT', message, options);
+  }
+}
+
+/**
+ * A history transaction's precondition failed: the stored suffix no longer
+ * matches, or its operation id was already used for a different transaction.
+ * History was not changed.
+ */
+export class RedisSessionConflictError extends RedisSessionError {
+  constructor(message: string) {
+    super('ERR_REDIS_SESSION_CONFLICT', message);
+  }
+}
+
+/**
+ * Redis could not be reached or did not answer in time. `operation` names the
+ * session method that failed and `target` the server, with any password removed.
+ */
+export class RedisSessionConnectionError extends RedisSessionError {
+  /** The session operation that failed, for example `addItems`. */
+  readonly operation: string;
+  /** The Redis server, as `redis://user:***@host:port/db` (password redacted). */
+  readonly target: string;
+
+  constructor(operation: string, target: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      'ERR_REDIS_SESSION_CONNECTION',
+      `RedisSession.${operation} failed: cannot reach Redis at ${target} (${detail}). ` +
+        'Check that the server is running and that the URL, password and TLS settings are right.',
+      options,
+    );
+    this.operation = operation;
+    this.target = target;
+  }
+}
+
+/** Redis answered with an error that is not a connection problem (for example WRONGTYPE). */
+export class RedisSessionCommandError extends RedisSessionError {
+  /** The session operation that failed. */
+  readonly operation: string;
+
+  constructor(operation: string, message: string, options?: { cause?: unknown }) {
+    super('ERR_REDIS_SESSION_COMMAND', `RedisSession.${operation} failed: ${message}`, options);
+    this.operation = operation;
+  }
+}

@@ -1,0 +1,70 @@
+--[[
+  Applies one idempotent history transaction: checks that the history ends
+  with the expected suffix, replaces that suffix, and records the operation id,
+  all atomically. An append is a transaction whose expected suffix is empty.
+
+  KEYS[1]  items list      (prefix .. id)
+  KEYS[2]  metadata hash   ({prefix .. id}:meta)
+
+  ARGV[1]              ttl in seconds, or 0 for no expiry
+  ARGV[2]              metadata field that records the operation ("op:" .. operationId)
+  ARGV[3]              fingerprint of the transaction (a hash of its canonical JSON)
+  ARGV[4]              S, the length of the expected suffix
+  ARGV[5 .. 4+S]       the expected suffix, serialized, oldest first
+  ARGV[5+S .. n]       the replacement items, serialized, oldest first
+
+  Returns: 'applied', 'duplicate' (same operation id and transaction: nothing to do),
+  'reused' (same operation id, different transaction) or 'mismatch' (the suffix differs).
+  Nothing is written unless the result is 'applied'.
+  Cost: O(S + M), independent of the length of the history.
+]]
+local ttl = tonumber(ARGV[1])
+local field = ARGV[2]
+local fingerprint = ARGV[3]
+local suffixLength = tonumber(ARGV[4])
+
+local recorded = redis.call('HGET', KEYS[2], field)
+if recorded then
+  if recorded == fingerprint then return 'duplicate' end
+  return 'reused'
+end
+
+-- Items are compared as JSON values, so key order does not matter.
+local function same(a, b)
+  if a == b then return true end
+  if type(a) ~= 'table' or type(b) ~= 'table' then return false end
+  for k, v in pairs(a) do
+    if not same(v, b[k]) then return false end
+  end
+  for k in pairs(b) do
+    if a[k] == nil then return false end
+  end
+  return true
+end
+
+local function sameEntry(stored, expected)
+  if stored == expected then return true end
+  local okStored, storedValue = pcall(cjson.decode, stored)
+  local okExpected, expectedValue = pcall(cjson.decode, expected)
+  return okStored and okExpected and same(storedValue, expectedValue)
+end
+
+if suffixLength > 0 then
+  if redis.call('LLEN', KEYS[1]) < suffixLength then return 'mismatch' end
+  local actual = redis.call('LRANGE', KEYS[1], -suffixLength, -1)
+  for i = 1, suffixLength do
+    if not sameEntry(actual[i], ARGV[4 + i]) then return 'mismatch' end
+  end
+  redis.call('LTRIM', KEYS[1], 0, -suffixLength - 1)
+end
+
+local chunk = 1000
+for first = 5 + suffixLength, #ARGV, chunk do
+  redis.call('RPUSH', KEYS[1], unpack(ARGV, first, math.min(first + chunk - 1, #ARGV)))
+end
+redis.call('HSET', KEYS[2], field, fingerprint)
+if ttl > 0 then
+  redis.call('EXPIRE', KEYS[1], ttl)
+  redis.call('EXPIRE', KEYS[2], ttl)
+end
+return 'applied'

@@ -1,0 +1,53 @@
+--[[
+  Applies history mutations atomically. Today the only kind is
+  replace_function_call: the first function_call item with the given callId
+  is replaced, later ones with the same callId are removed, and nothing is
+  added when no item matches (as the SDK's MemorySession does).
+
+  KEYS[1]  items list      (prefix .. id)
+  KEYS[2]  metadata hash   ({prefix .. id}:meta)
+
+  ARGV[1]  ttl in seconds, or 0 for no expiry
+  then, for each mutation, three arguments:
+    a plain-text needle (the callId as a JSON string) that every matching entry contains,
+    the callId,
+    the serialized replacement item.
+
+  Returns: the number of items replaced or removed.
+  Cost: O(N) in the length of the history: a mutation has to find its item.
+]]
+local ttl = tonumber(ARGV[1])
+local removedMarker = '\0agents-redis-session:removed\0'
+local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+local changed = 0
+local removed = 0
+
+for m = 2, #ARGV, 3 do
+  local needle, callId, replacement = ARGV[m], ARGV[m + 1], ARGV[m + 2]
+  local kept = false
+  for i, entry in ipairs(entries) do
+    if entry ~= removedMarker and string.find(entry, needle, 1, true) then
+      local ok, item = pcall(cjson.decode, entry)
+      if ok and type(item) == 'table' and item.type == 'function_call' and item.callId == callId then
+        if kept then
+          entries[i] = removedMarker
+          removed = removed + 1
+        else
+          entries[i] = replacement
+          kept = true
+        end
+        redis.call('LSET', KEYS[1], i - 1, entries[i])
+        changed = changed + 1
+      end
+    end
+  end
+end
+
+if removed > 0 then
+  redis.call('LREM', KEYS[1], 0, removedMarker)
+end
+if ttl > 0 then
+  redis.call('EXPIRE', KEYS[1], ttl)
+  redis.call('EXPIRE', KEYS[2], ttl)
+end
+return changed

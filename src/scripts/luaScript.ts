@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { EvalArguments, RedisCommandTarget } from '../connection/commandTarget.js';
+
+/**
+ * A Lua script run by its SHA1 with `EVALSHA`: one round trip in the steady
+ * state. When the server does not know the script yet (first use, restart,
+ * failover, `SCRIPT FLUSH`), it falls back once to `EVAL`, which also caches
+ * the script on that server.
+ */
+export class LuaScript {
+  /** The script's SHA1, as `SCRIPT LOAD` would return it. */
+  readonly sha1: string;
+
+  /**
+   * @param name - A name for logs and errors, such as `addItems`.
+   * @param numberOfKeys - How many KEYS the script takes; checked on every call.
+   * @param source - The Lua source.
+   */
+  constructor(
+    readonly name: string,
+    readonly numberOfKeys: number,
+    readonly source: string,
+  ) {
+    this.sha1 = createHash('sha1').update(source).digest('hex');
+  }
+
+  /** Runs the script against `target` with the given KEYS and ARGV. */
+  async run(target: RedisCommandTarget, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    if (keys.length !== this.numberOfKeys) {
+      throw new Error(`Lua script ${this.name} takes ${this.numberOfKeys} keys, got ${keys.length}`);
+    }
+    const options: EvalArguments = { keys: [...keys], arguments: [...args] };
+    try {
+      return await target.evalSha(this.sha1, options);
+    } catch (error) {
+      if (!isNoScriptError(error)) throw error;
+      return target.eval(this.source, options);
+    }
+  }
+}
+
+function isNoScriptError(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
+}

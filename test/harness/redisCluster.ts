@@ -1,0 +1,209 @@
+import { CLUSTER_BUS_PORT_OFFSET, freePorts } from './freePort.js';
+import { runRedisCli } from './redisCli.js';
+import { RedisStartError, startRedisServer, type RedisServerHandle } from './redisServer.js';
+import { parseInfo } from './resp.js';
+import { waitUntil } from './waitUntil.js';
+
+/** Options for {@link startRedisCluster}. */
+export interface RedisClusterOptions {
+  /** Number of masters (at least 3, as `redis-cli --cluster create` requires). Default 3. */
+  masters?: number;
+  /** Replicas per master. Default 1. */
+  replicasPerMaster?: number;
+  /** Extra `redis-server` arguments for every node, appended after the cluster defaults. */
+  args?: string[];
+  /** `--cluster-node-timeout` in ms (failure detection / failover speed). Default 2000. */
+  nodeTimeoutMs?: number;
+  /** Bound on waiting for a healthy cluster after `--cluster create`. Default 30000 ms. */
+  readyTimeoutMs?: number;
+}
+
+/** One line of `CLUSTER NODES`. */
+export interface ClusterNodeInfo {
+  id: string;
+  port: number;
+  /** e.g. `['myself', 'master']`, `['slave']`, `['master', 'fail']`. */
+  flags: string[];
+  /** Node id of the master for replicas, `undefined` for masters. */
+  masterId: string | undefined;
+  linkState: string;
+  /** Slot ranges as printed, e.g. `['0-5460']`. */
+  slots: string[];
+}
+
+/** A running Redis Cluster started by {@link startRedisCluster}. */
+export interface RedisClusterHandle {
+  /** All node processes, in the order they were given to `--cluster create` (masters first, initially). */
+  readonly nodes: RedisServerHandle[];
+  /** `[{ url }]` of every node, ready for node-redis `createCluster({ rootNodes })`. */
+  readonly rootNodes: { url: string }[];
+  /** Nodes that are currently masters and not failed, per `CLUSTER NODES` of a running node. */
+  masters(): Promise<RedisServerHandle[]>;
+  /** Nodes that are currently replicas and not failed, per `CLUSTER NODES` of a running node. */
+  replicas(): Promise<RedisServerHandle[]>;
+  /** Parsed `CLUSTER NODES` as seen by the first running node that answers. */
+  clusterNodes(): Promise<ClusterNodeInfo[]>;
+  /**
+   * Waits (bounded) until every running node reports `cluster_state:ok` with all slots
+   * served, all running nodes agree on `masters` masters and their replicas, and every
+   * running replica has finished its sync (`master_link_status:up`).
+   */
+  waitUntilHealthy(timeoutMs?: number): Promise<void>;
+  /** Stops every node (SIGTERM, then SIGKILL) and removes their temp dirs. */
+  stop(): Promise<void>;
+}
+
+/** Parses the text of `CLUSTER NODES`. */
+export function parseClusterNodes(text: string): ClusterNodeInfo[] {
+  const nodes: ClusterNodeInfo[] = [];
+  for (const line of text.split('\n')) {
+    const fields = line.trim().split(' ');
+    if (fields.length < 8) continue;
+    const [id = '', address = '', flags = '', master = '-', , , , linkState = '', ...slots] = fields;
+    // address: ip:port@cport[,hostname]
+    const port = Number(address.split('@')[0]?.split(':').pop());
+    nodes.push({ id, port, flags: flags.split(','), masterId: master === '-' ? undefined : master, linkState, slots });
+  }
+  return nodes;
+}
+
+const isFailed = (n: ClusterNodeInfo): boolean =>
+  n.flags.some((f) => f === 'fail' || f === 'fail?' || f === 'handshake' || f === 'noaddr');
+
+/** Starts one cluster node, retrying on a fresh port pair if the port was taken meanwhile. */
+async function startNode(port: number, args: string[]): Promise<RedisServerHandle> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const nodePort = attempt === 1 ? port : ((await freePorts(1, { clusterBus: true }))[0] ?? port);
+    try {
+      return await startRedisServer({ port: nodePort, logName: `cluster-node-${nodePort}`, args });
+    } catch (err) {
+      if (!(err instanceof RedisStartError && err.addressInUse) || attempt === 3) throw err;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+/**
+ * Starts a Redis Cluster on 127.0.0.1: `masters * (1 + replicasPerMaster)` redis-server
+ * processes with `--cluster-enabled yes --cluster-node-timeout 2000
+ * --repl-diskless-sync-delay 0`, joined with `redis-cli --cluster create ... --cluster-yes`,
+ * then waits until the cluster is healthy (see {@link RedisClusterHandle.waitUntilHealthy}).
+ * On any failure, every node already started is stopped before the error is thrown.
+ */
+export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterHandle> {
+  const masterCount = options.masters ?? 3;
+  const replicasPerMaster = options.replicasPerMaster ?? 1;
+  if (!Number.isInteger(masterCount) || masterCount < 3) throw new Error('startRedisCluster: masters must be an integer >= 3');
+  if (!Number.isInteger(replicasPerMaster) || replicasPerMaster < 0) {
+    throw new Error('startRedisCluster: replicasPerMaster must be a non-negative integer');
+  }
+  const total = masterCount * (1 + replicasPerMaster);
+  const ports = await freePorts(total, { clusterBus: true });
+
+  const nodeArgs: string[] = [
+    '--cluster-enabled', 'yes',
+    // relative to --dir (<node dir>/nodes.conf); every node has its own dir
+    '--cluster-config-file', 'nodes.conf',
+    '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 2000),
+    '--repl-diskless-sync-delay', '0',
+    '--save', '',
+    '--appendonly', 'no',
+    ...(options.args ?? []),
+  ];
+
+  const settled = await Promise.allSettled(ports.map((port) => startNode(port, nodeArgs)));
+  const nodes = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
+    await Promise.allSettled(nodes.map((n) => n.stop()));
+    throw failure.reason;
+  }
+
+  const byPort = new Map(nodes.map((n) => [n.port, n]));
+
+  const clusterNodes = async (): Promise<ClusterNodeInfo[]> => {
+    let lastError: unknown = new Error('no running cluster node');
+    for (const node of nodes) {
+      if (!node.running) continue;
+      try {
+        return parseClusterNodes(String(await node.command(['CLUSTER', 'NODES'])));
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    throw lastError;
+  };
+
+  const withRole = async (role: 'master' | 'slave'): Promise<RedisServerHandle[]> =>
+    (await clusterNodes())
+      .filter((n) => n.flags.includes(role) && !isFailed(n))
+      .flatMap((n) => {
+        const handle = byPort.get(n.port);
+        return handle ? [handle] : [];
+      });
+
+  /** Returns a reason the cluster is not healthy yet, or `undefined` when it is. */
+  const unhealthyReason = async (): Promise<string | undefined> => {
+    const live = nodes.filter((n) => n.running);
+    for (const node of live) {
+      const info = parseInfo(String(await node.command(['CLUSTER', 'INFO'])));
+      if (info.get('cluster_state') !== 'ok') return `${node.port}: cluster_state:${info.get('cluster_state')}`;
+      if (info.get('cluster_slots_ok') !== '16384') return `${node.port}: cluster_slots_ok:${info.get('cluster_slots_ok')}`;
+      const view = parseClusterNodes(String(await node.command(['CLUSTER', 'NODES'])));
+      const healthy = view.filter((n) => !isFailed(n));
+      const masters = healthy.filter((n) => n.flags.includes('master') && n.slots.length > 0);
+      if (masters.length !== masterCount) return `${node.port}: sees ${masters.length} masters with slots`;
+      const liveReplicas = healthy.filter((n) => n.flags.includes('slave') && byPort.get(n.port)?.running);
+      const expectedReplicas = live.length - masterCount;
+      if (liveReplicas.length !== expectedReplicas) return `${node.port}: sees ${liveReplicas.length} replicas, expected ${expectedReplicas}`;
+      const me = view.find((n) => n.flags.includes('myself'));
+      if (me?.flags.includes('slave')) {
+        const repl = parseInfo(String(await node.command(['INFO', 'replication'])));
+        if (repl.get('master_link_status') !== 'up') return `${node.port}: master_link_status:${repl.get('master_link_status')}`;
+        if (repl.get('master_sync_in_progress') !== '0') return `${node.port}: sync in progress`;
+      }
+    }
+    return undefined;
+  };
+
+  const waitUntilHealthy = async (timeoutMs = options.readyTimeoutMs ?? 30_000): Promise<void> => {
+    let reason: string | undefined = 'not checked yet';
+    await waitUntil(
+      async () => {
+        reason = await unhealthyReason();
+        return reason === undefined;
+      },
+      { timeoutMs, intervalMs: 100, description: 'a healthy Redis Cluster' },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; last state: ${reason}`);
+    });
+  };
+
+  const stop = async (): Promise<void> => {
+    await Promise.all(nodes.map((n) => n.stop()));
+  };
+
+  try {
+    await runRedisCli([
+      '--cluster', 'create',
+      ...nodes.map((n) => `127.0.0.1:${n.port}`),
+      '--cluster-replicas', String(replicasPerMaster),
+      '--cluster-yes',
+    ]);
+    await waitUntilHealthy();
+  } catch (err) {
+    const tails = nodes.map((n) => `--- node ${n.port} (bus ${n.port + CLUSTER_BUS_PORT_OFFSET}) ---\n${n.logTail(15)}`).join('\n');
+    await stop().catch(() => undefined);
+    throw new Error(`startRedisCluster failed: ${(err as Error).message}\n${tails}`);
+  }
+
+  return {
+    nodes,
+    rootNodes: nodes.map((n) => ({ url: n.url })),
+    masters: () => withRole('master'),
+    replicas: () => withRole('slave'),
+    clusterNodes,
+    waitUntilHealthy,
+    stop,
+  };
+}
