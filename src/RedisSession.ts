@@ -67,8 +67,10 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     if (conversationId !== undefined && sessionId !== undefined && conversationId !== sessionId) {
       throw new RedisSessionConfigError('conversationId and sessionId are aliases; pass one of them, not two different values.');
     }
-    this.conversationId = validateConversationId(conversationId ?? sessionId ?? randomUUID());
-    this.keyPrefix = validateKeyPrefix(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+    // Only undefined means "use the default": a null id is a caller's bug, not a request for a new conversation.
+    const id = conversationId !== undefined ? conversationId : sessionId !== undefined ? sessionId : randomUUID();
+    this.conversationId = validateConversationId(id);
+    this.keyPrefix = validateKeyPrefix(options.keyPrefix === undefined ? DEFAULT_KEY_PREFIX : options.keyPrefix);
     this.keys = conversationKeys(this.keyPrefix, this.conversationId);
     const ttl = validateTtl(options.ttl);
     this.ttl = ttl === 0 ? null : ttl;
@@ -102,6 +104,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * with a warning. With a TTL, the conversation's expiry slides.
    */
   async getItems(limit?: number): Promise<AgentInputItem[]> {
+    this.assertOpen('getItems');
     const window = limit === undefined ? this.limit : validateLimit(limit, 'getItems limit');
     if (window !== undefined && window <= 0) return [];
     const start = window === undefined ? 0 : -window;
@@ -123,6 +126,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * @throws {RedisSessionInputError} when an item cannot be stored as JSON (nothing is written).
    */
   async addItems(items: AgentInputItem[]): Promise<void> {
+    this.assertOpen('addItems');
     if (!Array.isArray(items)) {
       throw new RedisSessionInputError('addItems expects an array of AgentInputItem objects. Nothing was written.');
     }
@@ -172,6 +176,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * @throws {RedisSessionInputError} when the arguments are malformed (nothing changes).
    */
   async applyHistoryTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
+    this.assertOpen('applyHistoryTransaction');
     const prepared = prepareTransaction(args);
     const outcome = await this.execute('applyHistoryTransaction', (redis) =>
       scripts.applyTransaction.run(redis, this.keys.all, [
@@ -201,6 +206,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * history, never a mix.
    */
   async replaceHistoryWithCompaction(items: AgentInputItem[]): Promise<void> {
+    this.assertOpen('replaceHistoryWithCompaction');
     if (!Array.isArray(items)) {
       throw new RedisSessionInputError('replaceHistoryWithCompaction expects an array of items. Nothing was written.');
     }
@@ -216,6 +222,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * are removed, and nothing is added when none matches.
    */
   async applyHistoryMutations(args: SessionHistoryRewriteArgs): Promise<void> {
+    this.assertOpen('applyHistoryMutations');
     const mutationArgs = prepareMutations(args);
     if (mutationArgs.length === 0) return;
     await this.execute('applyHistoryMutations', (redis) =>
@@ -234,13 +241,18 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     await this.connection.release();
   }
 
-  private async execute<T>(operation: string, command: (redis: RedisCommandTarget) => Promise<T>): Promise<T> {
+  /** Fails every call made after close(), including calls that would send nothing. */
+  private assertOpen(operation: string): void {
     if (this.closed) {
       throw new RedisSessionError(
         'ERR_REDIS_SESSION_CLOSED',
         `RedisSession.${operation} was called after close(). Create a new RedisSession for conversation ${this.conversationId}.`,
       );
     }
+  }
+
+  private async execute<T>(operation: string, command: (redis: RedisCommandTarget) => Promise<T>): Promise<T> {
+    this.assertOpen(operation);
     try {
       return await command(await this.connection.commands());
     } catch (error) {

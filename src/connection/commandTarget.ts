@@ -30,7 +30,10 @@ export interface RedisCommandTarget {
 export type RedisConnection =
   | RedisClientType<any, any, any, any, any>
   | RedisClientPoolType<any, any, any, any, any>
-  | RedisClusterType<any, any, any, any, any>;
+  | RedisClusterType<any, any, any, any, any>
+  // RedisClusterType's type parameters are invariant (through `_handleAsk`), so a cluster client
+  // held in a variable matches no instantiation of it; it matches by the commands a session sends.
+  | RedisCommandTarget;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /**

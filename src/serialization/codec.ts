@@ -91,8 +91,9 @@ function stringifyOrThrow(stringify: typeof strictStringify, value: unknown, pos
 export function decodeItem(entry: string): AgentInputItem | undefined {
   let value: unknown;
   try {
-    // A reviver slows parsing down, so it runs only on entries that hold bytes.
-    value = entry.includes(`"${BYTES_TAG}"`) ? JSON.parse(entry, decodeSpecialValues) : JSON.parse(entry);
+    // A reviver slows parsing down, so it runs only on entries that may hold bytes. The bare tag is
+    // searched, not `"tag"`: a pattern starting with `"` (in every JSON string) is ~8x slower to find.
+    value = entry.includes(BYTES_TAG) ? JSON.parse(entry, decodeSpecialValues) : JSON.parse(entry);
   } catch {
     return undefined;
   }

@@ -289,6 +289,7 @@ class RedisServer implements RedisServerHandle {
   async restart(): Promise<void> {
     await this.stop({ keepDir: true });
     if (this.ownsDir) ownedDirs.add(this.dir);
+    started.add(this);
     await this.start();
   }
 }

@@ -1,0 +1,379 @@
+/**
+ * Benchmark of RedisSession's core operations against hand-written node-redis
+ * commands doing the same job. Run with `npm run bench:core`.
+ *
+ * - Starts its own redis-server on a free loopback port (never 6379), without persistence.
+ * - Measures sequential latency (one operation in flight) of getItems(20) at a
+ *   history of 100 and 10,000 items, addItems (one turn: 2 items) and popItem,
+ *   each for RedisSession and for hand-written commands, without and with a TTL.
+ * - Variants run in interleaved blocks (rounds A/B/A/B, order reversed every
+ *   other round) after a warm-up, so drift on a small machine does not bias the ratios.
+ * - Counts commands per operation with INFO commandstats. Commands that a Lua
+ *   script runs with redis.call ARE counted in commandstats (an EVALSHA of
+ *   popItem shows up as evalsha=1, rpop=1, expire=2), so "sent" comes from the
+ *   top-level commands only (evalsha, or lrange/rpop for the session's no-TTL
+ *   reads) and "in Lua" lists the rest; see lib/commandStats.ts.
+ * - Round trips per operation come from the server's total_reads_processed.
+ *
+ * Environment: BENCH_ITERATIONS (per variant, default 4000), BENCH_ROUNDS (default 80).
+ */
+import os from 'node:os';
+import { createClient } from 'redis';
+import type { AgentInputItem } from '@openai/agents';
+import { closeSharedConnections, RedisSession } from 'agents-redis-session';
+import {
+  addDeltas,
+  diffCounters,
+  emptyDelta,
+  serverTimeUs,
+  snapshotCounters,
+  splitByOrigin,
+  totalCalls,
+  type CounterDelta,
+  type RawCommandClient,
+} from './lib/commandStats.js';
+import { conversationItem, conversationItems } from './lib/items.js';
+import { startBenchServer } from './lib/server.js';
+import { pairedRatio, summarize, type LatencySummary } from './lib/stats.js';
+
+const WINDOW = 20;
+const TTL_SECONDS = 3600;
+const SMALL_HISTORY = 100;
+const LARGE_HISTORY = 10_000;
+const KEY_PREFIX = 'bench:';
+const ITERATIONS = positiveInteger('BENCH_ITERATIONS', 4000);
+const ROUNDS = positiveInteger('BENCH_ROUNDS', 80);
+const BLOCK = Math.ceil(ITERATIONS / ROUNDS);
+const WARMUP = 500;
+
+/** Targets. */
+const MAX_GROWTH_RATIO = 1.2;
+const MAX_OVERHEAD_RATIO = 1.1;
+const ROUND_TRIP_TARGET = 1;
+
+type Operation = 'getItems(20)@100' | 'getItems(20)@10000' | 'addItems(2)' | 'popItem';
+type Implementation = 'session' | 'hand-written';
+
+interface Variant {
+  operation: Operation;
+  implementation: Implementation;
+  ttl: boolean;
+  /** One measured operation. */
+  run(): Promise<unknown>;
+  /** Untimed setup before a block of `iterations` operations (fills or trims the list). */
+  prepare(iterations: number): Promise<void>;
+  /** Checks one result during warm-up, so the benchmark never times a broken operation. */
+  check(result: unknown): void;
+  samples: Float64Array;
+  measured: number;
+  blocks: number;
+  counters: CounterDelta;
+}
+
+function positiveInteger(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+function variantName(variant: Pick<Variant, 'implementation' | 'ttl'>): string {
+  return `${variant.implementation}${variant.ttl ? ' ttl' : ''}`;
+}
+
+function expectItems(count: number) {
+  return (result: unknown): void => {
+    if (!Array.isArray(result) || result.length !== count || typeof result[0] !== 'object') {
+      throw new Error(`expected ${count} items, got ${JSON.stringify(result)?.slice(0, 200)}`);
+    }
+  };
+}
+
+function expectItem(result: unknown): void {
+  if (result === null || typeof result !== 'object') throw new Error(`expected an item, got ${String(result)}`);
+}
+
+function expectAnything(): void {}
+
+const parseAll = (entries: string[]): unknown[] => entries.map((entry) => JSON.parse(entry) as unknown);
+const parseOne = (entry: string | null): unknown => (entry === null ? undefined : JSON.parse(entry));
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const server = await startBenchServer();
+  const admin = createClient({ url: server.url });
+  const hand = createClient({ url: server.url });
+  admin.on('error', (error) => console.error('admin client error:', error));
+  hand.on('error', (error) => console.error('hand-written client error:', error));
+  const sessions: RedisSession[] = [];
+  try {
+    await admin.connect();
+    await hand.connect();
+    const redisVersion = /redis_version:(\S+)/.exec(await admin.info('server'))?.[1] ?? '?';
+
+    const stored = (count: number, first = 0): string[] => conversationItems(count, first).map((item) => JSON.stringify(item));
+    const fill = async (key: string, count: number): Promise<void> => {
+      const entries = stored(count);
+      const multi = admin.multi().del(key);
+      for (let i = 0; i < entries.length; i += 1000) multi.rPush(key, entries.slice(i, i + 1000));
+      await multi.exec();
+    };
+    await fill(`${KEY_PREFIX}history-${SMALL_HISTORY}`, SMALL_HISTORY);
+    await fill(`${KEY_PREFIX}history-${LARGE_HISTORY}`, LARGE_HISTORY);
+
+    // One turn: a user message and the assistant's answer.
+    const turn: AgentInputItem[] = [conversationItem(100_000), conversationItem(100_003)];
+    const session = (conversationId: string, ttl: boolean): RedisSession => {
+      const created = new RedisSession({ redisUrl: server.url, keyPrefix: KEY_PREFIX, conversationId, ttl: ttl ? TTL_SECONDS : null });
+      sessions.push(created);
+      return created;
+    };
+
+    const variants: Variant[] = [];
+    const add = (variant: Omit<Variant, 'samples' | 'measured' | 'blocks' | 'counters'>): void => {
+      variants.push({ ...variant, samples: new Float64Array(BLOCK * ROUNDS), measured: 0, blocks: 0, counters: emptyDelta() });
+    };
+    const noPreparation = async (): Promise<void> => {};
+
+    for (const ttl of [false, true]) {
+      const suffix = ttl ? 'ttl' : 'nottl';
+      // Reads: every variant reads the same list of a given size.
+      for (const size of [SMALL_HISTORY, LARGE_HISTORY]) {
+        const key = `${KEY_PREFIX}history-${size}`;
+        const operation: Operation = size === SMALL_HISTORY ? 'getItems(20)@100' : 'getItems(20)@10000';
+        const reader = session(`history-${size}`, ttl);
+        add({ operation, implementation: 'session', ttl, run: () => reader.getItems(WINDOW), prepare: noPreparation, check: expectItems(WINDOW) });
+        add({
+          operation,
+          implementation: 'hand-written',
+          ttl,
+          run: ttl
+            ? async () => {
+                const [entries] = await hand.multi().lRange(key, -WINDOW, -1).expire(key, TTL_SECONDS).exec();
+                return parseAll(entries as unknown as string[]);
+              }
+            : async () => parseAll(await hand.lRange(key, -WINDOW, -1)),
+          prepare: noPreparation,
+          check: expectItems(WINDOW),
+        });
+      }
+
+      // addItems: each block starts from a history of 100 items.
+      const writer = session(`add-${suffix}`, ttl);
+      const handAddKey = `${KEY_PREFIX}add-hand-${suffix}`;
+      add({
+        operation: 'addItems(2)',
+        implementation: 'session',
+        ttl,
+        run: () => writer.addItems(turn),
+        prepare: () => fill(writer.keys.items, SMALL_HISTORY),
+        check: expectAnything,
+      });
+      add({
+        operation: 'addItems(2)',
+        implementation: 'hand-written',
+        ttl,
+        run: ttl
+          ? () => hand.multi().rPush(handAddKey, turn.map((item) => JSON.stringify(item))).expire(handAddKey, TTL_SECONDS).exec()
+          : () => hand.rPush(handAddKey, turn.map((item) => JSON.stringify(item))),
+        prepare: () => fill(handAddKey, SMALL_HISTORY),
+        check: expectAnything,
+      });
+
+      // popItem: each block starts with enough items to pop and 100 left over.
+      const popper = session(`pop-${suffix}`, ttl);
+      const handPopKey = `${KEY_PREFIX}pop-hand-${suffix}`;
+      add({
+        operation: 'popItem',
+        implementation: 'session',
+        ttl,
+        run: () => popper.popItem(),
+        prepare: (iterations) => fill(popper.keys.items, iterations + SMALL_HISTORY),
+        check: expectItem,
+      });
+      add({
+        operation: 'popItem',
+        implementation: 'hand-written',
+        ttl,
+        run: ttl
+          ? async () => {
+              const [entry] = await hand.multi().rPop(handPopKey).expire(handPopKey, TTL_SECONDS).exec();
+              return parseOne(entry as unknown as string | null);
+            }
+          : async () => parseOne(await hand.rPop(handPopKey)),
+        prepare: (iterations) => fill(handPopKey, iterations + SMALL_HISTORY),
+        check: expectItem,
+      });
+    }
+    // Group by operation so that session and hand-written blocks of one operation run back to back.
+    const operationOrder: Operation[] = ['getItems(20)@100', 'getItems(20)@10000', 'addItems(2)', 'popItem'];
+    variants.sort((a, b) => operationOrder.indexOf(a.operation) - operationOrder.indexOf(b.operation) || Number(a.ttl) - Number(b.ttl));
+
+    // Warm-up: JIT, connections, EVALSHA cache (the first EVALSHA falls back to EVAL once).
+    for (const variant of variants) {
+      await variant.prepare(WARMUP);
+      variant.check(await variant.run());
+      for (let i = 1; i < WARMUP; i++) await variant.run();
+    }
+
+    const statsClient = admin as unknown as RawCommandClient;
+    // What two back-to-back snapshots cost in read/write events, subtracted from each block.
+    const calibration = diffCounters(await snapshotCounters(statsClient), await snapshotCounters(statsClient));
+
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? variants : [...variants].reverse();
+      for (const variant of order) {
+        const iterations = Math.min(BLOCK, variant.samples.length - variant.measured);
+        await variant.prepare(iterations);
+        const before = await snapshotCounters(statsClient);
+        for (let i = 0; i < iterations; i++) {
+          const start = process.hrtime.bigint();
+          await variant.run();
+          variant.samples[variant.measured++] = Number(process.hrtime.bigint() - start) / 1000;
+        }
+        const after = await snapshotCounters(statsClient);
+        const delta = diffCounters(before, after);
+        delta.readsProcessed -= calibration.readsProcessed;
+        delta.writesProcessed -= calibration.writesProcessed;
+        variant.counters = addDeltas(variant.counters, delta);
+        variant.blocks++;
+      }
+    }
+
+    report(variants, {
+      redisVersion,
+      port: server.port,
+      seconds: (performance.now() - started) / 1000,
+    });
+  } finally {
+    await Promise.allSettled(sessions.map((session) => session.close()));
+    await closeSharedConnections();
+    await Promise.allSettled([admin.close(), hand.close()]);
+    await server.stop();
+  }
+}
+
+interface Result {
+  variant: Variant;
+  latency: LatencySummary;
+  sentPerOp: number;
+  luaPerOp: number;
+  roundTripsPerOp: number;
+  serverUsPerOp: number;
+  breakdown: string;
+}
+
+function perOp(calls: ReadonlyMap<string, number>, iterations: number): string {
+  return [...calls]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, count]) => `${name} ${formatCount(count / iterations)}`)
+    .join(', ');
+}
+
+function formatCount(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+function summarizeVariant(variant: Variant): Result {
+  const { sent, insideLua } = splitByOrigin(variant.counters.calls);
+  const n = variant.measured;
+  const lua = perOp(insideLua, n);
+  return {
+    variant,
+    latency: summarize(variant.samples.subarray(0, n)),
+    sentPerOp: totalCalls(sent) / n,
+    luaPerOp: totalCalls(insideLua) / n,
+    roundTripsPerOp: variant.counters.readsProcessed / n,
+    serverUsPerOp: serverTimeUs(variant.counters) / n,
+    breakdown: `${perOp(sent, n)}${lua ? ` | in Lua: ${lua}` : ''}`,
+  };
+}
+
+function table(headers: string[], rows: string[][], rightAligned: ReadonlySet<number>): string {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]): string =>
+    cells.map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+  return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function report(variants: Variant[], environment: { redisVersion: string; port: number; seconds: number }): void {
+  const results = variants.map(summarizeVariant);
+  const find = (operation: Operation, implementation: Implementation, ttl: boolean): Result =>
+    results.find((r) => r.variant.operation === operation && r.variant.implementation === implementation && r.variant.ttl === ttl)!;
+
+  const load = os.loadavg()[0]!.toFixed(1);
+  console.log(
+    `\nRedisSession core benchmark: node ${process.version}, redis-server ${environment.redisVersion} on 127.0.0.1:${environment.port}, ` +
+      `${os.cpus().length} CPUs, load average ${load}. ${BLOCK * ROUNDS} sequential ops per variant in ${ROUNDS} interleaved rounds ` +
+      `of ${BLOCK}, after ${WARMUP} warm-up ops; items ~400 B of JSON; "ttl" variants use ttl ${TTL_SECONDS}.`,
+  );
+  if (os.loadavg()[0]! > os.cpus().length) {
+    console.log('Warning: the machine is busier than its CPU count; absolute latencies are inflated, ratios are noisier.');
+  }
+  console.log(
+    'hand-written: LRANGE key -20 -1 + JSON.parse each, RPUSH key ...JSON.stringify(items), RPOP + JSON.parse; with ttl, inside\n' +
+      'MULTI ... EXPIRE key EXEC (one key; the session slides both of its keys, items and metadata).\n' +
+      'server µs/op: Redis time from commandstats usec. sent/op: top-level commands (EVALSHA counts once); in Lua/op: commands the script ran.\n',
+  );
+  console.log(
+    table(
+      ['operation', 'implementation', 'median µs', 'p99 µs', 'mean µs', 'server µs/op', 'sent/op', 'in Lua/op', 'round trips/op', 'commands per op (INFO commandstats)'],
+      results.map((r) => [
+        r.variant.operation,
+        variantName(r.variant),
+        r.latency.medianUs.toFixed(1),
+        r.latency.p99Us.toFixed(1),
+        r.latency.meanUs.toFixed(1),
+        r.serverUsPerOp.toFixed(1),
+        formatCount(r.sentPerOp),
+        formatCount(r.luaPerOp),
+        r.roundTripsPerOp.toFixed(2),
+        r.breakdown,
+      ]),
+      new Set([2, 3, 4, 5, 6, 7, 8]),
+    ),
+  );
+
+  const verdicts: string[][] = [];
+  const verdict = (check: string, value: number, target: string, pass: boolean | undefined, detail: string): void => {
+    verdicts.push([check, value.toFixed(2), target, pass === undefined ? '' : pass ? 'PASS' : 'MISS', detail]);
+  };
+  /** Ratio of two variants' latencies: per-round (drift-robust, the verdict's value), and of the overall medians. */
+  const compare = (a: Result, b: Result): { paired: number; detail: string } => {
+    const paired = pairedRatio(a.variant.samples, b.variant.samples, BLOCK);
+    const overall = a.latency.medianUs / b.latency.medianUs;
+    return { paired, detail: `medians ${a.latency.medianUs.toFixed(1)} / ${b.latency.medianUs.toFixed(1)} µs = ${overall.toFixed(2)}` };
+  };
+  for (const ttl of [false, true]) {
+    for (const implementation of ['session', 'hand-written'] as const) {
+      const { paired, detail } = compare(find('getItems(20)@10000', implementation, ttl), find('getItems(20)@100', implementation, ttl));
+      const name = `getItems(20) @10,000 / @100, ${variantName({ implementation, ttl })}`;
+      if (implementation === 'session') verdict(name, paired, `≤ ${MAX_GROWTH_RATIO}×`, paired <= MAX_GROWTH_RATIO, detail);
+      else verdict(name, paired, '(reference)', undefined, detail);
+    }
+  }
+  for (const operation of ['getItems(20)@100', 'getItems(20)@10000', 'addItems(2)', 'popItem'] as const) {
+    for (const ttl of [false, true]) {
+      const { paired, detail } = compare(find(operation, 'session', ttl), find(operation, 'hand-written', ttl));
+      verdict(`${operation} session / hand-written${ttl ? ', ttl' : ''}`, paired, `≤ ${MAX_OVERHEAD_RATIO}×`, paired <= MAX_OVERHEAD_RATIO, detail);
+    }
+  }
+  for (const r of results.filter((result) => result.variant.implementation === 'session')) {
+    const pass = Math.abs(r.roundTripsPerOp - ROUND_TRIP_TARGET) < 0.01 && r.sentPerOp === 1;
+    verdict(
+      `${r.variant.operation} round trips/op, ${variantName(r.variant)}`,
+      r.roundTripsPerOp,
+      `= ${ROUND_TRIP_TARGET}, 1 command sent`,
+      pass,
+      `${formatCount(r.sentPerOp)} command(s) sent per op: ${r.breakdown}`,
+    );
+  }
+  console.log('\nRatios: value = median over rounds of (median of block A / median of block B), robust to drift; detail: overall medians.');
+  console.log(table(['check', 'value', 'target', 'verdict', 'detail'], verdicts, new Set([1])));
+  const missed = verdicts.filter((row) => row[3] === 'MISS').length;
+  console.log(`\n${missed === 0 ? 'All targets met.' : `${missed} target(s) missed.`} Total runtime ${environment.seconds.toFixed(1)} s.`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

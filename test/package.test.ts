@@ -1,0 +1,95 @@
+/**
+ * What users install: `npm pack`, installed into a fresh app, must work on its
+ * own through ESM `import`, CJS `require` and its type declarations.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { startRedisServer, type RedisServerHandle } from './harness/index.js';
+
+const run = promisify(execFile);
+const repo = resolve(import.meta.dirname, '..');
+const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/** A few lines any user would write first: store a turn and read it back. */
+const usage = (load: string) => `${load}
+const session = new RedisSession({ redisUrl: process.env.REDIS_URL, conversationId: 'pack-' + process.pid, ttl: 60 });
+session.addItems([{ role: 'user', content: 'hello from the tarball' }])
+  .then(() => session.getItems())
+  .then(async (items) => {
+    await session.clearSession();
+    await session.close();
+    console.log(JSON.stringify(items));
+  });
+`;
+
+describe('the packed tarball in a fresh app', { timeout: 240_000 }, () => {
+  let server: RedisServerHandle;
+  let app: string;
+  let files: string[];
+
+  before(async () => {
+    server = await startRedisServer();
+    app = await mkdtemp(join(tmpdir(), 'agents-redis-session-app-'));
+    const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', app], { cwd: repo });
+    const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+    assert.ok(packed);
+    files = packed.files.map((file) => file.path);
+    await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true }));
+    await run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', join(app, packed.filename), '@openai/agents@0.20.0', '@types/node@20'],
+      { cwd: app, timeout: 180_000 },
+    );
+  });
+
+  after(async () => {
+    await server?.stop();
+    if (app) await rm(app, { recursive: true, force: true });
+  });
+
+  const runNode = (args: string[]) => run(process.execPath, args, { cwd: app, env: { ...process.env, REDIS_URL: server.url } });
+  const expected = [{ role: 'user', content: 'hello from the tarball' }];
+
+  test('ships the builds and docs, not the sources or tests', () => {
+    for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'README.md', 'package.json']) {
+      assert.ok(files.includes(file), `${file} is in the tarball`);
+    }
+    assert.deepEqual(files.filter((file) => /^(src|test|bench|demo|examples)\//.test(file)), []);
+  });
+
+  test('ESM import works', async () => {
+    await writeFile(join(app, 'esm.mjs'), usage("import { RedisSession } from 'agents-redis-session';"));
+    const { stdout } = await runNode(['esm.mjs']);
+    assert.deepEqual(JSON.parse(stdout), expected);
+  });
+
+  test('CJS require works', async () => {
+    await writeFile(join(app, 'cjs.cjs'), usage("const { RedisSession } = require('agents-redis-session');"));
+    const { stdout } = await runNode(['cjs.cjs']);
+    assert.deepEqual(JSON.parse(stdout), expected);
+  });
+
+  test('type declarations check for ESM and CJS consumers', async () => {
+    const typed = (load: string) => `${load}
+import type { Session } from '@openai/agents';
+const session: Session = new RedisSession({ conversationId: 'typed', ttl: 3600, keyPrefix: 'tenant_a:conv:', limit: 20 });
+const failure: RedisSessionError | undefined = undefined;
+void session; void failure;
+// @ts-expect-error ttl must be a number or null
+new RedisSession({ ttl: '1h' });
+`;
+    await writeFile(join(app, 'typed.mts'), typed("import { RedisSession, RedisSessionError } from 'agents-redis-session';"));
+    await writeFile(
+      join(app, 'typed.cts'),
+      typed("import { RedisSession, RedisSessionError } from 'agents-redis-session';"),
+    );
+    const flags = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node'];
+    // Fails (rejects with tsc's output) on any type error, including in our .d.ts files.
+    await run(process.execPath, [tsc, ...flags, 'typed.mts', 'typed.cts'], { cwd: app });
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * Behaviour tests of RedisSession's sliding TTL, against throwaway
+ * redis-server processes from the harness (never the shared 6379).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { AgentInputItem } from '@openai/agents';
+import { createClient, type RedisClientType } from 'redis';
+import {
+  closeSharedConnections,
+  MAX_TTL_SECONDS,
+  RedisSession,
+  RedisSessionConfigError,
+  type RedisSessionOptions,
+} from 'agents-redis-session';
+import { startRedisServer, stopAllRedisServers, waitUntil, type RedisServerHandle } from './harness/index.js';
+
+const TTL = 60;
+
+const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
+type FunctionCallItem = Extract<AgentInputItem, { type: 'function_call' }>;
+
+const functionCall = (callId: string, args: string): FunctionCallItem => ({
+  type: 'function_call',
+  callId,
+  name: 'lookup',
+  arguments: args,
+});
+
+let server: RedisServerHandle;
+let raw: RedisClientType;
+let counter = 0;
+
+before(async () => {
+  server = await startRedisServer({ logName: 'session-ttl' });
+  raw = createClient({ url: server.url });
+  raw.on('error', () => {});
+  await raw.connect();
+});
+
+after(async () => {
+  raw.destroy();
+  await closeSharedConnections();
+  await stopAllRedisServers();
+});
+
+/** A session on the file's server with a conversation id no other test uses. */
+function newSession(options: RedisSessionOptions = {}): RedisSession {
+  counter += 1;
+  return new RedisSession({ conversationId: `ttl-${counter}`, redisUrl: server.url, ...options });
+}
+
+/** Creates the metadata hash (by recording a transaction) so that both keys exist. */
+async function createMeta(session: RedisSession, operationId: string): Promise<void> {
+  await session.applyHistoryTransaction({ operationId, transaction: { type: 'append_items', items: [userItem(operationId)] } });
+}
+
+/** Asserts that both keys of `session` exist and expire within (`above`, TTL]. */
+async function assertBothExpireWithin(session: RedisSession, above: number, what: string): Promise<void> {
+  for (const key of session.keys.all) {
+    const ttl = await raw.ttl(key);
+    assert.ok(ttl > above && ttl <= TTL, `${what}: TTL ${key} is ${ttl}, expected (${above}, ${TTL}]`);
+  }
+}
+
+describe('RedisSession ttl', () => {
+  it('ttl: 60 makes the items and metadata keys expire within (0, 60]', async () => {
+    const session = newSession({ ttl: TTL });
+    assert.equal(session.ttl, TTL);
+    await session.addItems([userItem('hello')]);
+    const itemsTtl = await raw.ttl(session.keys.items);
+    assert.ok(itemsTtl > 0 && itemsTtl <= TTL, `items TTL ${itemsTtl}`);
+    await createMeta(session, 'op-1');
+    assert.equal(await raw.exists(session.keys.meta), 1);
+    await assertBothExpireWithin(session, 0, 'after a transaction');
+    await session.close();
+  });
+
+  it('every read and write slides the expiry back up to the ttl', async () => {
+    const session = newSession({ ttl: TTL });
+    await session.addItems([userItem('a'), functionCall('call-1', '{"q":1}'), userItem('b'), userItem('c'), userItem('d')]);
+    await createMeta(session, 'op-setup');
+    const operations: [string, () => Promise<unknown>][] = [
+      ['getItems()', () => session.getItems()],
+      ['getItems(2)', () => session.getItems(2)],
+      ['addItems', () => session.addItems([userItem('e')])],
+      ['popItem', () => session.popItem()],
+      ['applyHistoryTransaction', () => createMeta(session, 'op-slide')],
+      ['applyHistoryMutations', () =>
+        session.applyHistoryMutations({
+          mutations: [{ type: 'replace_function_call', callId: 'call-1', replacement: functionCall('call-1', '{"q":2}') }],
+        })],
+      ['replaceHistoryWithCompaction', () => session.replaceHistoryWithCompaction([userItem('summary'), userItem('kept')])],
+    ];
+    for (const [name, operation] of operations) {
+      for (const key of session.keys.all) assert.equal(await raw.expire(key, 5), 1, `${name}: ${key} should exist`);
+      await operation();
+      await assertBothExpireWithin(session, 5, name);
+    }
+    await session.close();
+  });
+
+  it('a read of an empty conversation creates no key', async () => {
+    const session = newSession({ ttl: TTL });
+    assert.deepEqual(await session.getItems(), []);
+    assert.equal(await session.popItem(), undefined);
+    assert.equal(await raw.exists([...session.keys.all]), 0);
+    await session.close();
+  });
+
+  it('ttl: null and an omitted ttl never expire', async () => {
+    for (const options of [{ ttl: null }, {}] as RedisSessionOptions[]) {
+      const session = newSession(options);
+      assert.equal(session.ttl, null);
+      await session.addItems([userItem('a'), userItem('b')]);
+      await createMeta(session, 'op-1');
+      await session.getItems();
+      await session.popItem();
+      for (const key of session.keys.all) assert.equal(await raw.ttl(key), -1, `${key} must not expire`);
+      await session.close();
+    }
+  });
+
+  it('a session without ttl leaves an existing expiry as it is', async () => {
+    const withTtl = newSession({ ttl: TTL });
+    await withTtl.addItems([userItem('a')]);
+    const without = new RedisSession({ conversationId: withTtl.conversationId, redisUrl: server.url });
+    await without.addItems([userItem('b')]);
+    await without.getItems();
+    const ttl = await raw.ttl(withTtl.keys.items);
+    assert.ok(ttl > 0 && ttl <= TTL, `TTL ${ttl}`);
+    await withTtl.close();
+    await without.close();
+  });
+
+  it('invalid ttl values are refused and nothing is written', async () => {
+    const invalid: unknown[] = [0, -1, Number.NaN, 1.5, '60', Number.POSITIVE_INFINITY, MAX_TTL_SECONDS + 1, true, {}];
+    for (const ttl of invalid) {
+      assert.throws(
+        () => new RedisSession({ conversationId: 'invalid-ttl', redisUrl: server.url, ttl: ttl as number }),
+        (error: unknown) =>
+          error instanceof RedisSessionConfigError &&
+          /ttl must be a whole number of seconds from 1 to 315360000 \(10 years\), or null for no expiry/.test(error.message),
+        `ttl ${String(ttl)} should be refused`,
+      );
+    }
+    assert.equal(await raw.exists(['conv:invalid-ttl', '{conv:invalid-ttl}:meta']), 0);
+  });
+
+  it('accepts the largest ttl, 10 years', async () => {
+    assert.equal(MAX_TTL_SECONDS, 10 * 365 * 24 * 3600);
+    const session = newSession({ ttl: MAX_TTL_SECONDS });
+    await session.addItems([userItem('long-lived')]);
+    const ttl = await raw.ttl(session.keys.items);
+    assert.ok(ttl > MAX_TTL_SECONDS - 60 && ttl <= MAX_TTL_SECONDS, `TTL ${ttl}`);
+    await session.close();
+  });
+});
+
+describe('RedisSession ttl: atomic with the write', () => {
+  it('addItems sends one EVALSHA, whose script writes the items and sets the expiry', async () => {
+    const dedicated = await startRedisServer({ logName: 'session-ttl-stats' });
+    const inspector = createClient({ url: dedicated.url });
+    const monitor = createClient({ url: dedicated.url });
+    inspector.on('error', () => {});
+    monitor.on('error', () => {});
+    const session = new RedisSession({ conversationId: 'atomic', redisUrl: dedicated.url, ttl: TTL });
+    try {
+      await inspector.connect();
+      await monitor.connect();
+      await session.addItems([userItem('warm-up')]); // connects and caches the script
+      const seen: string[] = [];
+      await monitor.monitor((line) => seen.push(line));
+      await inspector.configResetStat();
+
+      await session.addItems([userItem('measured')]);
+
+      const stats = new Map(
+        [...(await inspector.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]),
+      );
+      assert.equal(stats.get('evalsha'), 1, `commandstats: ${[...stats].join(' ')}`);
+      assert.equal(stats.get('eval'), undefined);
+      // Every other command counted was run by the script (or is the inspector's own CONFIG RESETSTAT).
+      for (const name of stats.keys()) {
+        assert.ok(['evalsha', 'config|resetstat', 'llen', 'rpush', 'expire'].includes(name), `unexpected command ${name}`);
+      }
+
+      // MONITOR tells the session's commands from the script's ("[0 lua]") and the inspector's.
+      await inspector.ping();
+      await waitUntil(() => seen.some((line) => line.includes('"PING"')), { timeoutMs: 10_000, description: 'MONITOR to show PING' });
+      const measured = seen.slice(0, seen.findIndex((line) => line.includes('"PING"')));
+      const inspectorAddress = /addr=(\S+)/.exec(String(await inspector.sendCommand(['CLIENT', 'INFO'])))?.[1];
+      assert.ok(inspectorAddress);
+      const fromClients = measured.filter((line) => !line.includes(' [0 lua] ') && !line.includes(` ${inspectorAddress}] `));
+      assert.equal(fromClients.length, 1, fromClients.join('\n'));
+      assert.match(fromClients[0] ?? '', /"EVALSHA" "[0-9a-f]{40}" "2" "conv:atomic" "\{conv:atomic\}:meta" "60"/);
+      const fromScript = measured.filter((line) => line.includes(' [0 lua] '));
+      assert.ok(fromScript.some((line) => /"RPUSH" "conv:atomic"/.test(line)));
+      assert.ok(fromScript.some((line) => /"EXPIRE" "conv:atomic" "60"/.test(line)));
+      assert.ok(fromScript.some((line) => /"EXPIRE" "\{conv:atomic\}:meta" "60"/.test(line)));
+    } finally {
+      await session.close();
+      monitor.destroy();
+      inspector.destroy();
+      await dedicated.stop();
+    }
+  });
+});
