@@ -111,7 +111,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     const entries = await this.execute('getItems', (redis) =>
       this.ttl === null
         ? redis.lRange(this.keys.items, start, -1)
-        : (scripts.getItems.run(redis, this.keys.all, [this.ttlArg, String(start)]) as Promise<string[]>),
+        : this.readAndSlideExpiry(redis, start),
     );
     let items = this.decodeEntries(entries);
     if (limit === undefined && window !== undefined) items = trimToSafeBoundary(items);
@@ -134,7 +134,9 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     const entries = encodeItems(items);
     this.logContent('Adding items', items);
     await this.execute('addItems', (redis) =>
-      scripts.pushItems.run(redis, this.keys.all, [this.ttlArg, '0', ...entries]),
+      this.ttl === null
+        ? redis.rPush(this.keys.items, entries)
+        : scripts.pushItems.run(redis, this.keys.all, [this.ttlArg, '0', ...entries]),
     );
   }
 
@@ -241,6 +243,18 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     await this.connection.release();
   }
 
+  /**
+   * LRANGE and the `touch` script, sent together: node-redis pipelines them in
+   * one write, so this is one round trip, and each keeps its command timeout.
+   */
+  private async readAndSlideExpiry(redis: RedisCommandTarget, start: number): Promise<string[]> {
+    const [entries] = await Promise.all([
+      redis.lRange(this.keys.items, start, -1),
+      scripts.touch.run(redis, this.keys.all, [this.ttlArg]),
+    ]);
+    return entries;
+  }
+
   /** Fails every call made after close(), including calls that would send nothing. */
   private assertOpen(operation: string): void {
     if (this.closed) {
@@ -254,7 +268,8 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   private async execute<T>(operation: string, command: (redis: RedisCommandTarget) => Promise<T>): Promise<T> {
     this.assertOpen(operation);
     try {
-      return await command(await this.connection.commands());
+      const connected = this.connection.commands();
+      return await command(connected instanceof Promise ? await connected : connected);
     } catch (error) {
       throw toSessionError(error, operation, this.connection.target, this.connection.lastError());
     }
@@ -275,6 +290,8 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   }
 
   private logContent(action: string, items: AgentInputItem[]): void {
+    // The SDK's debug logger says when it is off; then skip even reading its data-logging flags.
+    if ((this.logger.debug as { enabled?: boolean }).enabled === false) return;
     // Format arguments, not a built string: the SDK's debug logger formats only when enabled.
     if (mayLogContent(this.logger)) {
       this.logger.debug('%s in Redis session %s: %j', action, this.keys.items, items);

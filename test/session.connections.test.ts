@@ -243,6 +243,8 @@ describe('RedisSession connections: failures', () => {
         ['getItems', () => session.getItems()],
         ['addItems', () => session.addItems([userItem('x')])],
         ['popItem', () => session.popItem()],
+        // Compaction deletes the old history first: it must refuse, not delete someone else's key.
+        ['replaceHistoryWithCompaction', () => session.replaceHistoryWithCompaction([userItem('x')])],
       ] as const) {
         const error = await rejectionOf(call());
         assert.ok(error instanceof RedisSessionCommandError, `${operation} (ttl ${ttl}): ${String(error)}`);

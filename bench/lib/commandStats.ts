@@ -1,3 +1,4 @@
+import { createClient } from 'redis';
 /**
  * Server-side command counting with `INFO stats commandstats`.
  *
@@ -8,13 +9,11 @@
  * `evalsha=1, rpop=1, expire=2`, although the client sent one command.
  * `total_commands_processed` counts the script's inner commands too.
  * Commandstats alone cannot tell "sent" from "run inside Lua" when the same
- * command name appears both ways, so {@link splitByOrigin} uses the shape of a
- * sequential, single-client measurement: see there.
+ * command name appears both ways, so {@link sampleCommandOrigins} reads MONITOR.
  *
- * `total_reads_processed` / `total_writes_processed` count socket read and
- * write events: with one client and one operation in flight, reads per
- * operation is the number of request round trips (a pipelined MULTI ... EXEC
- * arrives in one read).
+ * `total_reads_processed` counts socket read events: with one client and one
+ * operation in flight, reads per operation is the number of request round
+ * trips (a pipelined MULTI ... EXEC arrives in one read).
  */
 
 /** Anything that can send a raw command, such as a node-redis client. */
@@ -29,7 +28,6 @@ export interface ServerCounters {
   /** `usec` (server CPU time in the command) per command name. */
   usec: Map<string, number>;
   readsProcessed: number;
-  writesProcessed: number;
 }
 
 /** What happened between two snapshots. */
@@ -39,20 +37,14 @@ export interface CounterDelta {
   /** Server time per command, in µs, on the same terms. */
   usec: Map<string, number>;
   readsProcessed: number;
-  writesProcessed: number;
 }
 
-/** Commands that run a server-side script; the commands they call are counted separately. */
-const SCRIPT_COMMANDS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
-/** Transaction framing commands: always sent by the client. */
-const TRANSACTION_COMMANDS = new Set(['multi', 'exec', 'discard', 'watch', 'unwatch']);
 
 /** Parses the `# Stats` and `# Commandstats` sections of an INFO reply. */
 export function parseCounters(info: string): ServerCounters {
   const calls = new Map<string, number>();
   const usec = new Map<string, number>();
   let readsProcessed = Number.NaN;
-  let writesProcessed = Number.NaN;
   for (const line of info.split('\r\n')) {
     const stat = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line);
     if (stat) {
@@ -62,9 +54,8 @@ export function parseCounters(info: string): ServerCounters {
     }
     const [name, value] = line.split(':');
     if (name === 'total_reads_processed') readsProcessed = Number(value);
-    else if (name === 'total_writes_processed') writesProcessed = Number(value);
   }
-  return { calls, usec, readsProcessed, writesProcessed };
+  return { calls, usec, readsProcessed };
 }
 
 /** Reads the server's counters with one `INFO stats commandstats`. */
@@ -87,7 +78,6 @@ export function diffCounters(before: ServerCounters, after: ServerCounters): Cou
     calls,
     usec,
     readsProcessed: after.readsProcessed - before.readsProcessed,
-    writesProcessed: after.writesProcessed - before.writesProcessed,
   };
 }
 
@@ -101,48 +91,71 @@ export function addDeltas(total: CounterDelta, delta: CounterDelta): CounterDelt
     calls,
     usec,
     readsProcessed: total.readsProcessed + delta.readsProcessed,
-    writesProcessed: total.writesProcessed + delta.writesProcessed,
   };
 }
 
 /** An empty delta, the start of a sum. */
 export function emptyDelta(): CounterDelta {
-  return { calls: new Map(), usec: new Map(), readsProcessed: 0, writesProcessed: 0 };
+  return { calls: new Map(), usec: new Map(), readsProcessed: 0 };
+}
+
+/** Per-operation counts of commands by origin, read from MONITOR. */
+export interface CommandOrigins {
+  /** Commands the client sent, per operation, by lower-case name. */
+  sent: Map<string, number>;
+  /** Commands run inside Lua scripts, per operation. */
+  insideLua: Map<string, number>;
 }
 
 /**
- * Splits the calls of a measurement into the commands the client sent and
- * those a Lua script ran. Assumes what holds for a sequential benchmark of one
- * operation: when a script command (EVAL, EVALSHA, FCALL...) ran, every data
- * command in the window was called by the script, since the operation sends
- * either a script or plain commands, never both. Script and MULTI/EXEC
- * commands themselves count as sent.
+ * Runs `run` `samples` times under MONITOR and counts, per operation, the
+ * commands the client sent and those Lua ran (MONITOR tags those `[db lua]`).
+ * Commandstats cannot tell the two apart when a name appears both ways, such
+ * as an LRANGE sent next to an EVALSHA. `marker` (a client that is not being
+ * measured) sends an ECHO that ends the sample.
  */
-export function splitByOrigin(calls: ReadonlyMap<string, number>): { sent: Map<string, number>; insideLua: Map<string, number> } {
-  const ranScript = [...calls.keys()].some((name) => SCRIPT_COMMANDS.has(name));
-  const sent = new Map<string, number>();
-  const insideLua = new Map<string, number>();
-  for (const [name, count] of calls) {
-    const fromClient = !ranScript || SCRIPT_COMMANDS.has(name) || TRANSACTION_COMMANDS.has(name);
-    (fromClient ? sent : insideLua).set(name, count);
+export async function sampleCommandOrigins(
+  url: string,
+  marker: RawCommandClient,
+  run: () => Promise<unknown>,
+  samples: number,
+): Promise<CommandOrigins> {
+  const monitor = createClient({ url });
+  monitor.on('error', () => {});
+  const lines: string[] = [];
+  const end = `sample-end-${process.pid}-${Date.now()}`;
+  try {
+    await monitor.connect();
+    await monitor.monitor((line) => lines.push(line));
+    for (let i = 0; i < samples; i++) await run();
+    await marker.sendCommand(['ECHO', end]);
+    const deadline = Date.now() + 5000;
+    while (!lines.some((line) => line.includes(end))) {
+      if (Date.now() > deadline) throw new Error('MONITOR did not show the end of the sample within 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    monitor.destroy();
   }
-  return { sent, insideLua };
+  const origins: CommandOrigins = { sent: new Map(), insideLua: new Map() };
+  for (const line of lines.slice(0, lines.findIndex((line) => line.includes(end)))) {
+    const name = /\] "([^"]+)"/.exec(line)?.[1]?.toLowerCase();
+    if (!name) continue;
+    const bucket = / lua\] /.test(line) ? origins.insideLua : origins.sent;
+    bucket.set(name, (bucket.get(name) ?? 0) + 1 / samples);
+  }
+  return origins;
 }
 
 /**
  * Server time of a measurement, in µs: the time of the commands the client
- * sent. A script's or EXEC's time already includes the commands it ran, so
- * those inner commands are not added again.
+ * sent (a script's or EXEC's time already includes the commands it ran).
  */
-export function serverTimeUs(delta: CounterDelta): number {
-  const wrapped = [...delta.calls.keys()].some((name) => SCRIPT_COMMANDS.has(name) || name === 'exec');
+export function serverTimeUs(delta: CounterDelta, sent: ReadonlyMap<string, number>): number {
   let total = 0;
-  for (const [name, time] of delta.usec) {
-    if (!wrapped || SCRIPT_COMMANDS.has(name) || TRANSACTION_COMMANDS.has(name)) total += time;
-  }
+  for (const [name, time] of delta.usec) if (sent.has(name)) total += time;
   return total;
 }
-
 /** Sum of the counts in a map. */
 export function totalCalls(calls: ReadonlyMap<string, number>): number {
   let total = 0;

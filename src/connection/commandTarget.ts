@@ -16,6 +16,7 @@ export interface RedisCommandTarget {
   eval(script: string, options: EvalArguments): Promise<unknown>;
   lRange(key: string, start: number, stop: number): Promise<string[]>;
   rPop(key: string): Promise<string | null>;
+  rPush(key: string, elements: string[]): Promise<number>;
   del(keys: string[]): Promise<number>;
   withCommandOptions(options: { timeout?: number }): RedisCommandTarget;
 }

@@ -7,8 +7,8 @@ import { sharedConnection, type ConnectionTimeouts, type SharedConnection } from
 export interface ConnectionSource {
   /** The server, for errors and logs, with any password redacted. */
   readonly target: string;
-  /** The command target, connected (or connecting) and with command timeouts applied. */
-  commands(): Promise<RedisCommandTarget>;
+  /** The command target with command timeouts applied: directly once connected, else a promise. */
+  commands(): RedisCommandTarget | Promise<RedisCommandTarget>;
   /** The last connection error seen, to explain a timeout. */
   lastError(): string | undefined;
   /** Releases what the session owns: its lease on a shared connection; nothing for a borrowed client. */
@@ -41,7 +41,7 @@ function borrowedClient(client: RedisConnection, commandTimeoutMs: number): Conn
   }
   return {
     target: 'the client passed in the client option',
-    commands: async () => commands,
+    commands: () => commands,
     lastError: () => undefined,
     release: async () => {},
   };

@@ -25,6 +25,7 @@ interface OwnedConnection {
 export class SharedConnection {
   private leases = 0;
   private opening: Promise<OwnedConnection> | undefined;
+  private ready: RedisCommandTarget | undefined;
   private lastError: string | undefined;
 
   constructor(
@@ -38,15 +39,25 @@ export class SharedConnection {
     this.leases++;
   }
 
-  /** The connected command target. Concurrent callers share one connection attempt. */
-  async target(): Promise<RedisCommandTarget> {
+  /**
+   * The connected command target: synchronously once connected (no promise on
+   * the hot path), else a promise that concurrent callers share.
+   */
+  target(): RedisCommandTarget | Promise<RedisCommandTarget> {
+    if (this.ready) return this.ready;
     if (!this.opening) {
-      this.opening = this.open();
-      this.opening.catch(() => {
-        this.opening = undefined; // the next operation tries again
-      });
+      const opening = this.open();
+      this.opening = opening;
+      opening.then(
+        (connection) => {
+          if (this.opening === opening) this.ready = connection.target;
+        },
+        () => {
+          if (this.opening === opening) this.opening = undefined; // the next operation tries again
+        },
+      );
     }
-    return (await this.opening).target;
+    return this.opening.then((connection) => connection.target);
   }
 
   /** Whether a connection is open or opening. */
@@ -72,6 +83,7 @@ export class SharedConnection {
   async close(): Promise<void> {
     const opening = this.opening;
     this.opening = undefined;
+    this.ready = undefined;
     if (!opening) return;
     const connection = await opening.catch(() => undefined);
     if (!connection) return;

@@ -5,37 +5,46 @@ import type { EvalArguments, RedisCommandTarget } from '../connection/commandTar
  * A Lua script run by its SHA1 with `EVALSHA`: one round trip in the steady
  * state. When the server does not know the script yet (first use, restart,
  * failover, `SCRIPT FLUSH`), it falls back once to `EVAL`, which also caches
- * the script on that server.
+ * the script on that server. The header comment documents the script in its
+ * file and is not sent to Redis.
  */
 export class LuaScript {
   /** The script's SHA1, as `SCRIPT LOAD` would return it. */
   readonly sha1: string;
 
+  /** The script as sent to Redis: the file without its leading `--[[ ... ]]` header. */
+  readonly source: string;
+
   /**
-   * @param name - A name for logs and errors, such as `addItems`.
+   * @param name - A name for logs and errors, such as `applyTransaction`.
    * @param numberOfKeys - How many KEYS the script takes; checked on every call.
-   * @param source - The Lua source.
+   * @param fileText - The contents of the `.lua` file.
    */
   constructor(
     readonly name: string,
     readonly numberOfKeys: number,
-    readonly source: string,
+    fileText: string,
   ) {
-    this.sha1 = createHash('sha1').update(source).digest('hex');
+    this.source = fileText.replace(/^\s*--\[\[[\s\S]*?\]\]\s*/, '');
+    this.sha1 = createHash('sha1').update(this.source).digest('hex');
   }
 
   /** Runs the script against `target` with the given KEYS and ARGV. */
   async run(target: RedisCommandTarget, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    if (keys.length !== this.numberOfKeys) {
-      throw new Error(`Lua script ${this.name} takes ${this.numberOfKeys} keys, got ${keys.length}`);
-    }
-    const options: EvalArguments = { keys: [...keys], arguments: [...args] };
+    const options = this.arguments(keys, args);
     try {
       return await target.evalSha(this.sha1, options);
     } catch (error) {
       if (!isNoScriptError(error)) throw error;
       return target.eval(this.source, options);
     }
+  }
+
+  private arguments(keys: readonly string[], args: readonly string[]): EvalArguments {
+    if (keys.length !== this.numberOfKeys) {
+      throw new Error(`Lua script ${this.name} takes ${this.numberOfKeys} keys, got ${keys.length}`);
+    }
+    return { keys: [...keys], arguments: [...args] };
   }
 }
 
