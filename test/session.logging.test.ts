@@ -6,12 +6,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import util from 'node:util';
 import type { AgentInputItem } from '@openai/agents';
-import { createClient, type RedisClientType } from 'redis';
-import { closeSharedConnections, RedisSession, type Logger } from 'agents-redis-session';
-import { startRedisServer, stopAllRedisServers, type RedisServerHandle } from './harness/index.js';
+import { RedisSession, type Logger } from 'agents-redis-session';
+import { useSessionFixture, type RawRedis } from './support/sessionFixture.js';
 
 const MARKER = 'SECRET-CONTENT-MARKER-9d1c7b';
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -46,27 +45,12 @@ function capturingLogger(flags: { dontLogModelData: boolean; dontLogToolData: bo
   return { logger, calls };
 }
 
-let server: RedisServerHandle;
-let raw: RedisClientType;
-let counter = 0;
-
-before(async () => {
-  server = await startRedisServer({ logName: 'session-logging' });
-  raw = createClient({ url: server.url });
-  raw.on('error', () => {});
-  await raw.connect();
-});
-
-after(async () => {
-  raw.destroy();
-  await closeSharedConnections();
-  await stopAllRedisServers();
-});
+const fixture = useSessionFixture();
+const raw = (): RawRedis => fixture.redis;
 
 /** Runs every session operation with items that carry MARKER, through `logger`. */
 async function exerciseWithMarker(logger: Logger): Promise<void> {
-  counter += 1;
-  const session = new RedisSession({ conversationId: `logging-${counter}`, redisUrl: server.url, ttl: 600, logger });
+  const session = fixture.session({ conversationId: fixture.uniqueId('logging'), ttl: 600, logger });
   await session.addItems([userItem(`hello ${MARKER}`), functionCall('call-1', `{"q":"${MARKER}"}`)]);
   await session.getItems();
   await session.getItems(1);
@@ -80,9 +64,9 @@ async function exerciseWithMarker(logger: Logger): Promise<void> {
   await session.popItem();
   await session.replaceHistoryWithCompaction([userItem(`summary ${MARKER}`)]);
   // Entries that are not items, and that hold the marker, are reported without their content.
-  await raw.rPush(session.keys.items, [`not json ${MARKER}`, `{"broken": "${MARKER}"`]);
+  await raw().rPush(session.keys.items, [`not json ${MARKER}`, `{"broken": "${MARKER}"`]);
   await session.getItems();
-  await raw.rPush(session.keys.items, `still not json ${MARKER}`);
+  await raw().rPush(session.keys.items, `still not json ${MARKER}`);
   await session.popItem();
   await session.clearSession();
   await session.close();
@@ -119,7 +103,7 @@ describe('RedisSession logging', () => {
   });
 
   it('works without a logger option', async () => {
-    const session = new RedisSession({ conversationId: 'default-logger', redisUrl: server.url });
+    const session = new RedisSession({ conversationId: 'default-logger', redisUrl: fixture.server.url });
     await session.addItems([userItem('hello')]);
     assert.deepEqual(await session.getItems(), [userItem('hello')]);
     await session.clearSession();
@@ -135,7 +119,7 @@ describe('RedisSession logging', () => {
       await session.clearSession();
       await session.close();
     `;
-    const env: NodeJS.ProcessEnv = { ...process.env, DEBUG: 'openai-agents:redis-session', TEST_REDIS_URL: server.url, TEST_MARKER: MARKER };
+    const env: NodeJS.ProcessEnv = { ...process.env, DEBUG: 'openai-agents:redis-session', TEST_REDIS_URL: fixture.server.url, TEST_MARKER: MARKER };
     delete env.OPENAI_AGENTS_DONT_LOG_MODEL_DATA;
     delete env.OPENAI_AGENTS_DONT_LOG_TOOL_DATA;
     delete env.DEBUG_COLORS;

@@ -3,17 +3,17 @@
  * redis-server processes from the harness (never the shared 6379).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { AgentInputItem } from '@openai/agents';
-import { createClient, type RedisClientType } from 'redis';
+import { createClient } from 'redis';
 import {
-  closeSharedConnections,
   MAX_TTL_SECONDS,
   RedisSession,
   RedisSessionConfigError,
   type RedisSessionOptions,
 } from 'agents-redis-session';
-import { startRedisServer, stopAllRedisServers, waitUntil, type RedisServerHandle } from './harness/index.js';
+import { startRedisServer, waitUntil } from './harness/index.js';
+import { useSessionFixture, type RawRedis } from './support/sessionFixture.js';
 
 const TTL = 60;
 
@@ -27,27 +27,12 @@ const functionCall = (callId: string, args: string): FunctionCallItem => ({
   arguments: args,
 });
 
-let server: RedisServerHandle;
-let raw: RedisClientType;
-let counter = 0;
-
-before(async () => {
-  server = await startRedisServer({ logName: 'session-ttl' });
-  raw = createClient({ url: server.url });
-  raw.on('error', () => {});
-  await raw.connect();
-});
-
-after(async () => {
-  raw.destroy();
-  await closeSharedConnections();
-  await stopAllRedisServers();
-});
+const fixture = useSessionFixture();
+const raw = (): RawRedis => fixture.redis;
 
 /** A session on the file's server with a conversation id no other test uses. */
-function newSession(options: RedisSessionOptions = {}): RedisSession {
-  counter += 1;
-  return new RedisSession({ conversationId: `ttl-${counter}`, redisUrl: server.url, ...options });
+function newSession(options: Omit<RedisSessionOptions, 'redisUrl' | 'client'> = {}): RedisSession {
+  return fixture.session({ conversationId: fixture.uniqueId('ttl'), ...options });
 }
 
 /** Creates the metadata hash (by recording a transaction) so that both keys exist. */
@@ -58,7 +43,7 @@ async function createMeta(session: RedisSession, operationId: string): Promise<v
 /** Asserts that both keys of `session` exist and expire within (`above`, TTL]. */
 async function assertBothExpireWithin(session: RedisSession, above: number, what: string): Promise<void> {
   for (const key of session.keys.all) {
-    const ttl = await raw.ttl(key);
+    const ttl = await raw().ttl(key);
     assert.ok(ttl > above && ttl <= TTL, `${what}: TTL ${key} is ${ttl}, expected (${above}, ${TTL}]`);
   }
 }
@@ -68,10 +53,10 @@ describe('RedisSession ttl', () => {
     const session = newSession({ ttl: TTL });
     assert.equal(session.ttl, TTL);
     await session.addItems([userItem('hello')]);
-    const itemsTtl = await raw.ttl(session.keys.items);
+    const itemsTtl = await raw().ttl(session.keys.items);
     assert.ok(itemsTtl > 0 && itemsTtl <= TTL, `items TTL ${itemsTtl}`);
     await createMeta(session, 'op-1');
-    assert.equal(await raw.exists(session.keys.meta), 1);
+    assert.equal(await raw().exists(session.keys.meta), 1);
     await assertBothExpireWithin(session, 0, 'after a transaction');
     await session.close();
   });
@@ -93,7 +78,7 @@ describe('RedisSession ttl', () => {
       ['replaceHistoryWithCompaction', () => session.replaceHistoryWithCompaction([userItem('summary'), userItem('kept')])],
     ];
     for (const [name, operation] of operations) {
-      for (const key of session.keys.all) assert.equal(await raw.expire(key, 5), 1, `${name}: ${key} should exist`);
+      for (const key of session.keys.all) assert.equal(await raw().expire(key, 5), 1, `${name}: ${key} should exist`);
       await operation();
       await assertBothExpireWithin(session, 5, name);
     }
@@ -104,7 +89,7 @@ describe('RedisSession ttl', () => {
     const session = newSession({ ttl: TTL });
     assert.deepEqual(await session.getItems(), []);
     assert.equal(await session.popItem(), undefined);
-    assert.equal(await raw.exists([...session.keys.all]), 0);
+    assert.equal(await raw().exists([...session.keys.all]), 0);
     await session.close();
   });
 
@@ -116,7 +101,7 @@ describe('RedisSession ttl', () => {
       await createMeta(session, 'op-1');
       await session.getItems();
       await session.popItem();
-      for (const key of session.keys.all) assert.equal(await raw.ttl(key), -1, `${key} must not expire`);
+      for (const key of session.keys.all) assert.equal(await raw().ttl(key), -1, `${key} must not expire`);
       await session.close();
     }
   });
@@ -124,10 +109,10 @@ describe('RedisSession ttl', () => {
   it('a session without ttl leaves an existing expiry as it is', async () => {
     const withTtl = newSession({ ttl: TTL });
     await withTtl.addItems([userItem('a')]);
-    const without = new RedisSession({ conversationId: withTtl.conversationId, redisUrl: server.url });
+    const without = new RedisSession({ conversationId: withTtl.conversationId, redisUrl: fixture.server.url });
     await without.addItems([userItem('b')]);
     await without.getItems();
-    const ttl = await raw.ttl(withTtl.keys.items);
+    const ttl = await raw().ttl(withTtl.keys.items);
     assert.ok(ttl > 0 && ttl <= TTL, `TTL ${ttl}`);
     await withTtl.close();
     await without.close();
@@ -137,21 +122,21 @@ describe('RedisSession ttl', () => {
     const invalid: unknown[] = [0, -1, Number.NaN, 1.5, '60', Number.POSITIVE_INFINITY, MAX_TTL_SECONDS + 1, true, {}];
     for (const ttl of invalid) {
       assert.throws(
-        () => new RedisSession({ conversationId: 'invalid-ttl', redisUrl: server.url, ttl: ttl as number }),
+        () => new RedisSession({ conversationId: 'invalid-ttl', redisUrl: fixture.server.url, ttl: ttl as number }),
         (error: unknown) =>
           error instanceof RedisSessionConfigError &&
           /ttl must be a whole number of seconds from 1 to 315360000 \(10 years\), or null for no expiry/.test(error.message),
         `ttl ${String(ttl)} should be refused`,
       );
     }
-    assert.equal(await raw.exists(['conv:invalid-ttl', '{conv:invalid-ttl}:meta']), 0);
+    assert.equal(await raw().exists(['conv:invalid-ttl', '{conv:invalid-ttl}:meta']), 0);
   });
 
   it('accepts the largest ttl, 10 years', async () => {
     assert.equal(MAX_TTL_SECONDS, 10 * 365 * 24 * 3600);
     const session = newSession({ ttl: MAX_TTL_SECONDS });
     await session.addItems([userItem('long-lived')]);
-    const ttl = await raw.ttl(session.keys.items);
+    const ttl = await raw().ttl(session.keys.items);
     assert.ok(ttl > MAX_TTL_SECONDS - 60 && ttl <= MAX_TTL_SECONDS, `TTL ${ttl}`);
     await session.close();
   });

@@ -13,7 +13,7 @@ export interface ConnectionTimeouts {
 
 interface OwnedConnection {
   readonly target: RedisCommandTarget;
-  close(): Promise<void>;
+  close(): Promise<unknown>;
   destroy(): void;
 }
 
@@ -130,25 +130,28 @@ export class SharedConnection {
     const onError = (error: unknown) => {
       this.lastError = describeCause(error);
     };
-    if (this.url.poolSize !== undefined && this.url.poolSize > 1) {
-      const pool = createClientPool(clientOptions, { minimum: 1, maximum: this.url.poolSize, acquireTimeout: commandTimeoutMs });
-      pool.on('error', onError);
-      return {
-        target: pool as unknown as RedisCommandTarget,
-        connect: () => pool.connect(),
-        close: () => pool.close(),
-        destroy: () => pool.destroy(),
-      };
-    }
-    const client = createClient(clientOptions);
-    client.on('error', onError);
+    const { poolSize } = this.url;
+    // A client and a pool share these methods; only their construction differs.
+    const connection: ConnectionHandle =
+      poolSize !== undefined && poolSize > 1
+        ? createClientPool(clientOptions, { minimum: 1, maximum: poolSize, acquireTimeout: commandTimeoutMs })
+        : createClient(clientOptions);
+    connection.on('error', onError);
     return {
-      target: client as unknown as RedisCommandTarget,
-      connect: () => client.connect(),
-      close: () => client.close(),
-      destroy: () => client.destroy(),
+      target: connection as unknown as RedisCommandTarget,
+      connect: () => connection.connect(),
+      close: () => connection.close(),
+      destroy: () => connection.destroy(),
     };
   }
+}
+
+/** What an owned node-redis client or pool offers for its life cycle. */
+interface ConnectionHandle {
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  connect(): Promise<unknown>;
+  close(): Promise<unknown>;
+  destroy(): void;
 }
 
 const registry = new Map<string, SharedConnection>();
