@@ -48,6 +48,11 @@ const ROUNDS = positiveInteger('BENCH_ROUNDS', 120);
 const BLOCK = Math.ceil(ITERATIONS / ROUNDS);
 const WARMUP = 500;
 const ORIGIN_SAMPLES = 20;
+/**
+ * Sessions run with `changeEvents: false` by default, so that they do the same job as the hand-written commands
+ * (store and read); BENCH_CHANGE_EVENTS=1 measures the default, where every write also versions and publishes.
+ */
+const CHANGE_EVENTS = process.env.BENCH_CHANGE_EVENTS === '1';
 
 /** Targets. */
 const MAX_GROWTH_RATIO = 1.2;
@@ -128,7 +133,13 @@ async function main(): Promise<void> {
     // One turn: a user message and the assistant's answer.
     const turn: AgentInputItem[] = [conversationItem(100_000), conversationItem(100_003)];
     const session = (conversationId: string, ttl: boolean): RedisSession => {
-      const created = new RedisSession({ redisUrl: server.url, keyPrefix: KEY_PREFIX, conversationId, ttl: ttl ? TTL_SECONDS : null });
+      const created = new RedisSession({
+        redisUrl: server.url,
+        keyPrefix: KEY_PREFIX,
+        conversationId,
+        ttl: ttl ? TTL_SECONDS : null,
+        changeEvents: CHANGE_EVENTS,
+      });
       sessions.push(created);
       return created;
     };
@@ -305,7 +316,8 @@ function report(variants: Variant[], environment: { redisVersion: string; port: 
   console.log(
     `\nRedisSession core benchmark: node ${process.version}, redis-server ${environment.redisVersion} on 127.0.0.1:${environment.port}, ` +
       `${os.cpus().length} CPUs, load average ${load}. ${BLOCK * ROUNDS} sequential ops per variant in ${ROUNDS} interleaved rounds ` +
-      `of ${BLOCK}, after ${WARMUP} warm-up ops; items ~400 B of JSON; "ttl" variants use ttl ${TTL_SECONDS}.`,
+      `of ${BLOCK}, after ${WARMUP} warm-up ops; items ~400 B of JSON; "ttl" variants use ttl ${TTL_SECONDS}; ` +
+      `session changeEvents: ${CHANGE_EVENTS}.`,
   );
   if (os.loadavg()[0]! > os.cpus().length) {
     console.log('Warning: the machine is busier than its CPU count; absolute latencies are inflated, ratios are noisier.');

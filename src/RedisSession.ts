@@ -7,7 +7,7 @@ import type {
   SessionHistoryTransactionAwareSession,
 } from '@openai/agents';
 import { conversationKeys, DEFAULT_KEY_PREFIX, validateConversationId, validateKeyPrefix, type ConversationKeys } from './config/keys.js';
-import { validateLimit, validateTimeout, validateTtl, type RedisSessionOptions } from './config/options.js';
+import { validateChangeEvents, validateLimit, validateTimeout, validateTtl, type RedisSessionOptions } from './config/options.js';
 import type { RedisCommandTarget } from './connection/commandTarget.js';
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
 import { toSessionError } from './connection/errorMapping.js';
@@ -15,6 +15,16 @@ import { RedisSessionConfigError, RedisSessionConflictError, RedisSessionError, 
 import { prepareMutations } from './history/mutations.js';
 import { trimToSafeBoundary } from './history/safeWindow.js';
 import { prepareTransaction } from './history/transactions.js';
+import {
+  conversationChannel,
+  eventArguments,
+  eventArgumentsFor,
+  type ChangeListener,
+  type SubscribeOptions,
+} from './events/changeEvent.js';
+import { deliverEvents } from './events/delivery.js';
+import type { SubscriberHub } from './events/subscriberHub.js';
+import { subscriberHub } from './events/subscribers.js';
 import { defaultLogger, mayLogContent, type Logger } from './logger.js';
 import { scripts } from './scripts/index.js';
 import { decodeItem, encodeItems } from './serialization/codec.js';
@@ -50,8 +60,16 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   readonly ttl: number | null;
   /** The default window of `getItems()`, or `undefined` for the whole history. */
   readonly limit: number | undefined;
+  /** Whether every write publishes a change event (the `changeEvents` option). */
+  readonly changeEvents: boolean;
 
   private readonly ttlArg: string;
+  /** ARGV[1..4] of the writing scripts: the TTL and the change-event arguments (see src/scripts/lua/lib/changeEvents.lua). */
+  private readonly scriptArgs: readonly [string, string, string, string];
+  private readonly subscriberOptions: { borrowed: boolean; redisUrl: string | undefined; connectTimeoutMs: number; commandTimeoutMs: number };
+  /** The subscriber connection of a session built with `client`: its own duplicate of that client. */
+  private ownSubscriber: SubscriberHub | undefined;
+  private readonly subscriptions = new Set<() => Promise<void>>();
   private readonly logger: Logger;
   private readonly connection: ConnectionSource;
   private closed = false;
@@ -77,13 +95,18 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     this.ttlArg = String(ttl);
     this.limit = options.limit === undefined ? undefined : validateLimit(options.limit, 'limit');
     this.logger = options.logger ?? defaultLogger;
+    this.changeEvents = validateChangeEvents(options.changeEvents);
+    this.scriptArgs = [this.ttlArg, ...eventArguments(this.changeEvents, this.conversationId, this.keyPrefix)];
+    const connectTimeoutMs = validateTimeout(options.connectTimeoutMs, 'connectTimeoutMs');
+    const commandTimeoutMs = validateTimeout(options.commandTimeoutMs, 'commandTimeoutMs');
+    this.subscriberOptions = { borrowed: options.client !== undefined, redisUrl: options.redisUrl, connectTimeoutMs, commandTimeoutMs };
     this.connection = connectionSource({
       client: options.client,
       redisUrl: options.redisUrl,
-      timeouts: {
-        connectTimeoutMs: validateTimeout(options.connectTimeoutMs, 'connectTimeoutMs'),
-        commandTimeoutMs: validateTimeout(options.commandTimeoutMs, 'commandTimeoutMs'),
-      },
+      cluster: options.cluster,
+      sentinel: options.sentinel,
+      durability: options.durability,
+      timeouts: { connectTimeoutMs, commandTimeoutMs },
     });
   }
 
@@ -134,9 +157,9 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     const entries = encodeItems(items);
     this.logContent('Adding items', items);
     await this.execute('addItems', (redis) =>
-      this.ttl === null
+      this.ttl === null && !this.changeEvents
         ? redis.rPush(this.keys.items, entries)
-        : scripts.pushItems.run(redis, this.keys.all, [this.ttlArg, '0', ...entries]),
+        : scripts.pushItems.run(redis, this.keys.all, [...this.argsFor(entries), '0', ...entries]),
     );
   }
 
@@ -147,9 +170,9 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   async popItem(): Promise<AgentInputItem | undefined> {
     for (;;) {
       const entry = await this.execute('popItem', (redis) =>
-        this.ttl === null
+        this.ttl === null && !this.changeEvents
           ? redis.rPop(this.keys.items)
-          : (scripts.popItem.run(redis, this.keys.all, [this.ttlArg]) as Promise<string | null>),
+          : (scripts.popItem.run(redis, this.keys.all, this.scriptArgs) as Promise<string | null>),
       );
       if (entry === null || entry === undefined) return undefined;
       const item = decodeItem(entry);
@@ -162,10 +185,12 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     }
   }
 
-  /** Deletes every key of this conversation, and nothing else. */
+  /** Deletes every key of this conversation, and nothing else. The next write has version 1. */
   async clearSession(): Promise<void> {
     this.logger.debug(`Clearing Redis session ${this.keys.items}`);
-    await this.execute('clearSession', (redis) => redis.del([...this.keys.all]));
+    await this.execute('clearSession', (redis) =>
+      this.changeEvents ? scripts.clear.run(redis, this.keys.all, this.scriptArgs) : redis.del([...this.keys.all]),
+    );
   }
 
   /**
@@ -182,7 +207,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     const prepared = prepareTransaction(args);
     const outcome = await this.execute('applyHistoryTransaction', (redis) =>
       scripts.applyTransaction.run(redis, this.keys.all, [
-        this.ttlArg,
+        ...this.argsFor(prepared.replacement),
         prepared.operationField,
         prepared.fingerprint,
         String(prepared.expectedSuffix.length),
@@ -214,7 +239,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     }
     const entries = encodeItems(items);
     await this.execute('replaceHistoryWithCompaction', (redis) =>
-      scripts.pushItems.run(redis, this.keys.all, [this.ttlArg, '1', ...entries]),
+      scripts.pushItems.run(redis, this.keys.all, [...this.argsFor(entries), '1', ...entries]),
     );
   }
 
@@ -228,19 +253,64 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     const mutationArgs = prepareMutations(args);
     if (mutationArgs.length === 0) return;
     await this.execute('applyHistoryMutations', (redis) =>
-      scripts.mutateHistory.run(redis, this.keys.all, [this.ttlArg, ...mutationArgs]),
+      scripts.mutateHistory.run(redis, this.keys.all, [...this.scriptArgs, ...mutationArgs]),
     );
   }
 
   /**
-   * Releases what this session owns: its lease on the process's shared
-   * connection, which closes when no session uses it any more. A client passed
-   * in the `client` option is left open. Later calls on this session fail.
+   * Calls `listener` with every change event of this conversation, from any
+   * process, until the returned function is called. Delivery is at most once
+   * (Redis pub/sub): events published while the subscriber connection is down
+   * are lost. Versions rise by 1 per change, so `onGap` is called before the
+   * first event after missed ones; then reload with `getItems()`. The
+   * subscription survives reconnects by itself.
+   *
+   * Subscriptions of sessions opened from one URL share one subscriber
+   * connection per process; a session built with `client` subscribes on a
+   * duplicate of it. The connection closes when its last subscription ends.
+   */
+  async subscribe(listener: ChangeListener, options: SubscribeOptions = {}): Promise<() => Promise<void>> {
+    this.assertOpen('subscribe');
+    if (typeof listener !== 'function') {
+      throw new RedisSessionInputError('subscribe expects a listener function, called with each change event.');
+    }
+    const deliver = deliverEvents(listener, this.logger, options.onGap);
+    const stop = await this.execute('subscribe', (redis) =>
+      this.subscriberHub(redis).listen('sharded', conversationChannel(this.keys.items), deliver),
+    );
+    const unsubscribe = async () => {
+      if (!this.subscriptions.delete(unsubscribe)) return;
+      await stop();
+    };
+    this.subscriptions.add(unsubscribe);
+    return unsubscribe;
+  }
+
+  /**
+   * Releases what this session owns: its subscriptions and its lease on the
+   * process's shared connection, which closes when no session uses it any
+   * more. A client passed in the `client` option is left open. Later calls on
+   * this session fail.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all([...this.subscriptions].map((unsubscribe) => unsubscribe()));
     await this.connection.release();
+  }
+
+  /** ARGV[1..4] of a script that appends `entries`: their events carry them unless they are too large. */
+  private argsFor(entries: readonly string[]): string[] {
+    const [ttl, ...events] = this.scriptArgs;
+    return [ttl, ...eventArgumentsFor(events, entries)];
+  }
+
+  /** The subscriber connection: the process's shared one for a URL, the session's own duplicate for a `client`. */
+  private subscriberHub(redis: RedisCommandTarget): SubscriberHub {
+    const { borrowed, redisUrl, ...timeouts } = this.subscriberOptions;
+    if (!borrowed) return subscriberHub({ commands: redis, shared: true, redisUrl, timeouts });
+    this.ownSubscriber ??= subscriberHub({ commands: redis, shared: false, redisUrl: undefined, timeouts });
+    return this.ownSubscriber;
   }
 
   /**

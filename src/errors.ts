@@ -78,3 +78,26 @@ export class RedisSessionCommandError extends RedisSessionError {
     this.operation = operation;
   }
 }
+
+/**
+ * A write was applied on the master, but fewer replicas than the `durability`
+ * option asks for confirmed it within its `timeoutMs`. The write is not undone:
+ * it may survive, or be lost if the master fails before it replicates.
+ */
+export class RedisSessionDurabilityError extends RedisSessionError {
+  /** How many replicas confirmed the write. */
+  readonly acknowledged: number;
+  /** How many the `durability` option requires. */
+  readonly required: number;
+
+  constructor(acknowledged: number, required: number, timeoutMs: number) {
+    super(
+      'ERR_REDIS_SESSION_DURABILITY',
+      `The write was applied on the Redis master but confirmed by only ${acknowledged} of the ${required} required ` +
+        `replica(s) within ${timeoutMs} ms (WAIT). It may be lost if the master fails now; check the replicas, ` +
+        'or lower durability.replicas.',
+    );
+    this.acknowledged = acknowledged;
+    this.required = required;
+  }
+}

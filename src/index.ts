@@ -7,10 +7,17 @@ export { RedisSession } from './RedisSession.js';
 export type { RedisSessionOptions } from './config/options.js';
 export type { ConversationKeys } from './config/keys.js';
 export type { RedisConnection } from './connection/commandTarget.js';
+export type { ClusterOptions, SentinelOptions } from './connection/endpoints.js';
+export type { DurabilityOptions } from './connection/durability.js';
 export { DEFAULT_KEY_PREFIX } from './config/keys.js';
 export { DEFAULT_REDIS_URL, redactRedisUrl } from './config/redisUrl.js';
 export { MAX_TTL_SECONDS } from './config/options.js';
-export { closeSharedConnections, sharedConnectionCount } from './connection/sharedConnections.js';
+export { sharedConnectionCount } from './connection/sharedConnections.js';
+export { closeSharedConnections } from './events/shutdown.js';
+export { subscriberConnectionCount } from './events/subscribers.js';
+export { watchConversations, type WatchConversationsOptions } from './events/watchConversations.js';
+export { MAX_EVENT_ITEMS_BYTES } from './events/changeEvent.js';
+export type { ChangeEvent, ChangeEventType, ChangeListener, GapInfo, SubscribeOptions } from './events/changeEvent.js';
 export {
   RedisSessionError,
   RedisSessionConfigError,
@@ -18,5 +25,6 @@ export {
   RedisSessionConflictError,
   RedisSessionConnectionError,
   RedisSessionCommandError,
+  RedisSessionDurabilityError,
 } from './errors.js';
 export type { Logger } from './logger.js';

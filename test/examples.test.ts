@@ -87,13 +87,16 @@ describe('demo and examples', { timeout: 4 * SCRIPT_TIMEOUT_MS }, () => {
     const process2 = /Process 2 \(pid (\d+)\)/.exec(result.stdout)?.[1];
     assert.ok(process1 && process2 && process1 !== process2, 'two different processes took part');
 
-    // Only its own two conversations were written, and both keep a sliding TTL.
+    // Only its own two conversations were written (items, and metadata holding the change-event version),
+    // and both keep a sliding TTL.
     const keys = ((await server.command(['KEYS', '*'])) as string[]).sort();
-    assert.deepEqual(keys, [`demo:conv:${id}`, `demo:tenant_b:conv:${id}`]);
+    assert.deepEqual(keys, [`demo:conv:${id}`, `demo:tenant_b:conv:${id}`, `{demo:conv:${id}}:meta`, `{demo:tenant_b:conv:${id}}:meta`]);
     assert.equal(await server.command(['LLEN', `demo:conv:${id}`]), 8);
     assert.equal(await server.command(['LLEN', `demo:tenant_b:conv:${id}`]), 4);
     const ttl = (await server.command(['TTL', `demo:conv:${id}`])) as number;
     assert.ok(ttl > 0 && ttl <= 300, `TTL ${ttl}`);
+    const metaTtl = (await server.command(['TTL', `{demo:conv:${id}}:meta`])) as number;
+    assert.ok(metaTtl > 0 && metaTtl <= 300, `metadata TTL ${metaTtl}`);
   });
 
   test('example 01: basic usage with a TTL, leaving nothing behind', async () => {

@@ -355,7 +355,9 @@ describe('concurrency across processes', () => {
       assert.ok(positions.every((p, i) => i === 0 || p < (positions[i - 1] ?? Infinity)), 'a worker popped an older item before a newer one');
     }
     assert.equal(await session.popItem(), undefined);
-    assert.equal(await keysExist(fixture.redis, session.keys.all), 0);
+    // The items key is gone; the metadata hash keeps only the change-event version: 1 add + 400 pops.
+    assert.equal(await keysExist(fixture.redis, [session.keys.items]), 0);
+    assert.deepEqual(await fixture.redis.hGetAll(session.keys.meta), { v: '401' });
   });
 });
 
@@ -425,7 +427,9 @@ describe('popItem', () => {
       assert.deepEqual(await session.popItem(), user('m0'));
       assert.equal(await session.popItem(), undefined);
       assert.equal(await session.popItem(), undefined);
-      assert.equal(await keysExist(fixture.redis, session.keys.all), 0);
+      // The items key is gone; the metadata hash keeps only the change-event version (1 add + 3 pops).
+      assert.equal(await keysExist(fixture.redis, [session.keys.items]), 0);
+      assert.deepEqual(await fixture.redis.hGetAll(session.keys.meta), { v: '4' });
     });
   }
 });

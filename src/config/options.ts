@@ -1,4 +1,6 @@
 import type { RedisConnection } from '../connection/commandTarget.js';
+import type { DurabilityOptions } from '../connection/durability.js';
+import type { ClusterOptions, SentinelOptions } from '../connection/endpoints.js';
 import { RedisSessionConfigError } from '../errors.js';
 import { describe } from './describeValue.js';
 import type { Logger } from '../logger.js';
@@ -44,6 +46,34 @@ export interface RedisSessionOptions {
   connectTimeoutMs?: number;
   /** How long any command may wait for its reply, in ms. Default 5000. */
   commandTimeoutMs?: number;
+  /**
+   * Publish a change event with every write, for `subscribe()` and
+   * `watchConversations()` (default `true`). With `false`, nothing is
+   * published, and without a TTL, appends, pops and clears are single native
+   * commands (RPUSH, RPOP, DEL).
+   */
+  changeEvents?: boolean;
+  /**
+   * A Redis Cluster to connect to through some of its nodes (node-redis
+   * `createCluster`); sessions of one process with the same seed list share
+   * one cluster client. Same as `redisUrl: 'redis+cluster://host:port,host:port'`.
+   * Every key of a conversation is in one slot, so every operation works unchanged.
+   */
+  cluster?: ClusterOptions;
+  /**
+   * A master found through Redis Sentinel (node-redis `createSentinel`), which
+   * follows it across failovers. Same as
+   * `redisUrl: 'redis+sentinel://[user:pass@]host:port,host:port/<masterName>[/db]'`.
+   */
+  sentinel?: SentinelOptions;
+  /**
+   * Confirms every write with `WAIT replicas timeoutMs` on the connection that
+   * wrote it; throws `RedisSessionDurabilityError` when fewer replicas confirm
+   * in time (the write stays applied on the master). Costs one more round trip
+   * plus the replication delay per write, and is not a guarantee against every
+   * failure: replication stays asynchronous. Not available with a pool.
+   */
+  durability?: DurabilityOptions;
 }
 
 /** Ten years: any TTL beyond this is taken as a mistake (milliseconds passed as seconds, say). */
@@ -72,6 +102,15 @@ export function validateLimit(limit: unknown, name: string): number {
     throw new RedisSessionConfigError(`${name} must be a whole number of items; got ${describe(limit)}.`);
   }
   return limit;
+}
+
+/** Checks the `changeEvents` option; `undefined` means `true`. */
+export function validateChangeEvents(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean') {
+    throw new RedisSessionConfigError(`changeEvents must be true or false; got ${describe(value)}.`);
+  }
+  return value;
 }
 
 /** Checks a timeout in milliseconds, returning the default when it is undefined. */

@@ -126,3 +126,69 @@ function parsePoolSize(params: URLSearchParams, fail: (problem: string) => never
   }
   return size;
 }
+
+/** A `host:port` pair, as node-redis takes sentinel and cluster nodes. */
+export interface HostAndPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A `redis+cluster://` or `redis+sentinel://` URL, split into its parts. */
+export interface ParsedMultiHostUrl {
+  readonly scheme: 'redis+cluster' | 'redis+sentinel';
+  readonly username: string | undefined;
+  readonly password: string | undefined;
+  readonly hosts: readonly HostAndPort[];
+  /** The path after the host list, without its leading `/`, split on `/`. */
+  readonly path: readonly string[];
+  /** The URL with the password replaced by `***`. */
+  readonly target: string;
+}
+
+/** Whether `url` uses a multi-host scheme (`redis+cluster://` or `redis+sentinel://`). */
+export function isMultiHostUrl(url: string): boolean {
+  return typeof url === 'string' && /^redis\+(cluster|sentinel):\/\//i.test(url.trim());
+}
+
+/**
+ * Parses `redis+cluster://[user:pass@]host:port[,host:port...]` or
+ * `redis+sentinel://[user:pass@]host:port[,host:port...]/<masterName>[/db]`.
+ * WHATWG `URL` cannot hold several hosts, so this splits the URL by hand.
+ *
+ * @throws {RedisSessionConfigError} when the URL is malformed. The message never contains the password.
+ */
+export function parseMultiHostUrl(url: string): ParsedMultiHostUrl {
+  const match = /^(redis\+cluster|redis\+sentinel):\/\/(?:([^@/]*)@)?([^/?#]*)(\/[^?#]*)?$/i.exec(url.trim());
+  const safe = match ? `${match[1]}://${match[2] !== undefined ? '***@' : ''}${match[3]}${match[4] ?? ''}` : '<unparseable Redis URL>';
+  const fail = (problem: string): never => {
+    throw new RedisSessionConfigError(`Invalid Redis URL ${safe}: ${problem}`);
+  };
+  if (!match) {
+    return fail('expected redis+cluster://host:port,host:port or redis+sentinel://host:port,host:port/<masterName>[/db], with no query string.');
+  }
+  const [, rawScheme = '', auth, hostList = '', rawPath = ''] = match;
+  const scheme = rawScheme.toLowerCase() as ParsedMultiHostUrl['scheme'];
+  let username: string | undefined;
+  let password: string | undefined;
+  if (auth !== undefined) {
+    const colon = auth.indexOf(':');
+    const decode = (text: string): string => {
+      try {
+        return decodeURIComponent(text);
+      } catch {
+        return fail('the credentials are not valid percent-encoding.');
+      }
+    };
+    username = colon < 0 ? undefined : decode(auth.slice(0, colon)) || undefined;
+    password = decode(colon < 0 ? auth : auth.slice(colon + 1)) || undefined;
+  }
+  const hosts = hostList.split(',').map((entry): HostAndPort => {
+    const hostMatch = /^(\[[0-9a-f:.]+\]|[^:[\]]+):(\d{1,5})$/i.exec(entry.trim());
+    const port = Number(hostMatch?.[2]);
+    if (!hostMatch || port < 1 || port > 65535) return fail(`"${entry}" is not host:port (every host needs its port).`);
+    return { host: hostMatch[1]!.replace(/^\[|\]$/g, ''), port };
+  });
+  const path = rawPath.split('/').filter((part) => part !== '');
+  const target = `${scheme}://${auth !== undefined ? `${username ? `${encodeURIComponent(username)}:` : ''}***@` : ''}${hostList}${rawPath}`;
+  return { scheme, username, password, hosts, path, target };
+}

@@ -1,7 +1,17 @@
-import { parseRedisUrl, resolveRedisUrl } from '../config/redisUrl.js';
+import { resolveRedisUrl } from '../config/redisUrl.js';
 import { RedisSessionConfigError } from '../errors.js';
 import { asCommandTarget, type RedisCommandTarget, type RedisConnection } from './commandTarget.js';
-import { sharedConnection, type ConnectionTimeouts, type SharedConnection } from './sharedConnections.js';
+import { assertDurabilitySupported, validateDurability, withDurability, type DurabilityOptions } from './durability.js';
+import {
+  clusterEndpoint,
+  endpointFromUrl,
+  sentinelEndpoint,
+  type ClusterOptions,
+  type ConnectionEndpoint,
+  type ConnectionTimeouts,
+  type SentinelOptions,
+} from './endpoints.js';
+import { sharedConnection, type SharedConnection } from './sharedConnections.js';
 
 /** Where a session's commands go: a shared connection it leases, or a client it borrows. */
 export interface ConnectionSource {
@@ -15,29 +25,52 @@ export interface ConnectionSource {
   release(): Promise<void>;
 }
 
-/** Picks the connection a session uses from its `client`, `redisUrl` and timeout options. */
+/**
+ * Picks the connection a session uses from its `client`, `redisUrl`,
+ * `cluster` and `sentinel` options (at most one of them), and wraps it so
+ * that writes are confirmed by replicas when `durability` is set.
+ */
 export function connectionSource(options: {
   client?: RedisConnection;
   redisUrl?: string;
+  cluster?: ClusterOptions;
+  sentinel?: SentinelOptions;
+  durability?: DurabilityOptions;
   timeouts: ConnectionTimeouts;
 }): ConnectionSource {
-  if (options.client !== undefined) {
-    if (options.redisUrl !== undefined) {
-      throw new RedisSessionConfigError('Pass either client or redisUrl, not both: a client is already connected somewhere.');
-    }
-    return borrowedClient(options.client, options.timeouts.commandTimeoutMs);
+  const given = (['client', 'redisUrl', 'cluster', 'sentinel'] as const).filter((name) => options[name] !== undefined);
+  if (given.length > 1) {
+    throw new RedisSessionConfigError(
+      `Pass either ${given.join(' or ')}, not both: each says where to connect (a client is already connected somewhere).`,
+    );
   }
-  return leasedConnection(resolveRedisUrl(options.redisUrl), options.timeouts);
+  const durability = validateDurability(options.durability);
+  if (options.client !== undefined) {
+    return borrowedClient(options.client, options.timeouts.commandTimeoutMs, durability);
+  }
+  const endpoint =
+    options.cluster !== undefined
+      ? clusterEndpoint(options.cluster)
+      : options.sentinel !== undefined
+        ? sentinelEndpoint(options.sentinel)
+        : endpointFromUrl(resolveRedisUrl(options.redisUrl));
+  if (durability) assertDurabilitySupported(undefined, endpoint.poolSize);
+  return leasedConnection(endpoint, options.timeouts, durability);
 }
 
-function borrowedClient(client: RedisConnection, commandTimeoutMs: number): ConnectionSource {
+function borrowedClient(client: RedisConnection, commandTimeoutMs: number, durability: DurabilityOptions | undefined): ConnectionSource {
   let commands: RedisCommandTarget;
   try {
     commands = asCommandTarget(client, commandTimeoutMs);
   } catch {
     throw new RedisSessionConfigError(
-      'client must be a node-redis client, pool or cluster client (from createClient, createClientPool or createCluster in the "redis" package).',
+      'client must be a node-redis client, pool or cluster client (from createClient, createClientPool or createCluster in the "redis" package), ' +
+        'or a sentinel client from createSentinel.',
     );
+  }
+  if (durability) {
+    assertDurabilitySupported(client, 1);
+    commands = withDurability(commands, client, durability, commandTimeoutMs);
   }
   return {
     target: 'the client passed in the client option',
@@ -47,18 +80,29 @@ function borrowedClient(client: RedisConnection, commandTimeoutMs: number): Conn
   };
 }
 
-function leasedConnection(url: string, timeouts: ConnectionTimeouts): ConnectionSource {
-  const parsed = parseRedisUrl(url);
+function leasedConnection(
+  endpoint: ConnectionEndpoint,
+  timeouts: ConnectionTimeouts,
+  durability: DurabilityOptions | undefined,
+): ConnectionSource {
   // Looked up when the lease is taken, not before: an idle connection leaves the registry.
   let lease: SharedConnection | undefined;
+  // The durable view of the lease's target, made once per connected target.
+  let durable: { raw: RedisCommandTarget; view: RedisCommandTarget } | undefined;
+  const view = (raw: RedisCommandTarget): RedisCommandTarget => {
+    if (!durability) return raw;
+    if (durable?.raw !== raw) durable = { raw, view: withDurability(raw, raw, durability, timeouts.commandTimeoutMs) };
+    return durable.view;
+  };
   return {
-    target: parsed.target,
+    target: endpoint.target,
     commands: () => {
       if (!lease) {
-        lease = sharedConnection(parsed, timeouts);
+        lease = sharedConnection(endpoint, timeouts);
         lease.retain();
       }
-      return lease.target();
+      const target = lease.target();
+      return target instanceof Promise ? target.then(view) : view(target);
     },
     lastError: () => lease?.lastErrorMessage(),
     release: async () => {

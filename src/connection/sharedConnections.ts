@@ -1,26 +1,14 @@
-import { createClient, createClientPool } from 'redis';
-import type { ParsedRedisUrl } from '../config/redisUrl.js';
 import type { RedisCommandTarget } from './commandTarget.js';
+import type { ConnectionEndpoint, ConnectionTimeouts, OwnedConnection } from './endpoints.js';
 import { ConnectFailedError, describeCause } from './errorMapping.js';
 
-/** Timeouts for connections a session opens itself. */
-export interface ConnectionTimeouts {
-  /** How long to wait for a connection (TCP, TLS and AUTH), in ms. */
-  readonly connectTimeoutMs: number;
-  /** How long a command may wait for its reply, including while reconnecting, in ms. */
-  readonly commandTimeoutMs: number;
-}
-
-interface OwnedConnection {
-  readonly target: RedisCommandTarget;
-  close(): Promise<unknown>;
-  destroy(): void;
-}
+export type { ConnectionTimeouts } from './endpoints.js';
 
 /**
- * One Redis connection (or pool, with `?max_connections=`) for every session
- * of this process that uses the same URL and timeouts. It opens on first use,
- * is counted by lease, and closes when the last lease is released.
+ * One Redis connection (or pool, with `?max_connections=`, or cluster or
+ * sentinel client) for every session of this process that uses the same
+ * endpoint and timeouts. It opens on first use, is counted by lease, and
+ * closes when the last lease is released.
  */
 export class SharedConnection {
   private leases = 0;
@@ -29,7 +17,7 @@ export class SharedConnection {
   private lastError: string | undefined;
 
   constructor(
-    readonly url: ParsedRedisUrl,
+    readonly endpoint: ConnectionEndpoint,
     private readonly timeouts: ConnectionTimeouts,
     private readonly onIdle: () => void,
   ) {}
@@ -117,54 +105,24 @@ export class SharedConnection {
     }
   }
 
-  private create(): OwnedConnection & { connect(): Promise<unknown> } {
-    const { connectTimeoutMs, commandTimeoutMs } = this.timeouts;
-    const clientOptions = {
-      url: this.url.connectionUrl,
-      socket: {
-        connectTimeout: connectTimeoutMs,
-        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000),
-      },
-      commandOptions: { timeout: commandTimeoutMs },
-    };
-    const onError = (error: unknown) => {
+  private create(): OwnedConnection {
+    return this.endpoint.create(this.timeouts, (error) => {
       this.lastError = describeCause(error);
-    };
-    const { poolSize } = this.url;
-    // A client and a pool share these methods; only their construction differs.
-    const connection: ConnectionHandle =
-      poolSize !== undefined && poolSize > 1
-        ? createClientPool(clientOptions, { minimum: 1, maximum: poolSize, acquireTimeout: commandTimeoutMs })
-        : createClient(clientOptions);
-    connection.on('error', onError);
-    return {
-      target: connection as unknown as RedisCommandTarget,
-      connect: () => connection.connect(),
-      close: () => connection.close(),
-      destroy: () => connection.destroy(),
-    };
+    });
   }
-}
-
-/** What an owned node-redis client or pool offers for its life cycle. */
-interface ConnectionHandle {
-  on(event: 'error', listener: (error: unknown) => void): unknown;
-  connect(): Promise<unknown>;
-  close(): Promise<unknown>;
-  destroy(): void;
 }
 
 const registry = new Map<string, SharedConnection>();
 
 /**
- * The process-wide connection for a URL and timeouts, created on first request.
- * 10,000 sessions on one URL share one connection.
+ * The process-wide connection for an endpoint and timeouts, created on first request.
+ * 10,000 sessions on one URL (or one cluster seed list) share one connection.
  */
-export function sharedConnection(url: ParsedRedisUrl, timeouts: ConnectionTimeouts): SharedConnection {
-  const key = JSON.stringify([url.connectionUrl, url.poolSize, timeouts.connectTimeoutMs, timeouts.commandTimeoutMs]);
+export function sharedConnection(endpoint: ConnectionEndpoint, timeouts: ConnectionTimeouts): SharedConnection {
+  const key = JSON.stringify([endpoint.key, timeouts.connectTimeoutMs, timeouts.commandTimeoutMs]);
   let connection = registry.get(key);
   if (!connection) {
-    const created = new SharedConnection(url, timeouts, () => {
+    const created = new SharedConnection(endpoint, timeouts, () => {
       if (registry.get(key) === created) registry.delete(key);
     });
     connection = created;
@@ -174,9 +132,9 @@ export function sharedConnection(url: ParsedRedisUrl, timeouts: ConnectionTimeou
 }
 
 /**
- * Closes every connection that sessions of this process opened from a URL
- * (never a client you passed in). Sessions still alive reconnect on their next
- * operation. Call it on shutdown, or after tests.
+ * Closes every connection that sessions of this process opened from a URL or
+ * the `cluster`/`sentinel` options (never a client you passed in). Sessions
+ * still alive reconnect on their next operation. Call it on shutdown, or after tests.
  */
 export async function closeSharedConnections(): Promise<void> {
   await Promise.all([...registry.values()].map((connection) => connection.close()));

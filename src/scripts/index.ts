@@ -1,5 +1,7 @@
 import { LuaScript } from './luaScript.js';
 import applyTransactionSource from './lua/applyTransaction-2.lua';
+import clearSource from './lua/clear-2.lua';
+import changeEventsLibrary from './lua/lib/changeEvents.lua';
 import mutateHistorySource from './lua/mutateHistory-2.lua';
 import popItemSource from './lua/popItem-2.lua';
 import pushItemsSource from './lua/pushItems-2.lua';
@@ -8,14 +10,17 @@ import touchSource from './lua/touch-2.lua';
 /**
  * The session's Lua scripts, one per file in `./lua`, each named
  * `<name>-<number of keys>.lua` with a header documenting KEYS and ARGV.
- * Without a TTL, reads and writes need none: they are single native commands.
+ * Every script that writes gets `lua/lib/changeEvents.lua` in front of it,
+ * to publish its change event. Without a TTL and with change events off,
+ * reads and writes need none: they are single native commands.
  */
 export const scripts = {
   touch: new LuaScript('touch', 2, touchSource),
-  pushItems: new LuaScript('pushItems', 2, pushItemsSource),
-  popItem: new LuaScript('popItem', 2, popItemSource),
-  applyTransaction: new LuaScript('applyTransaction', 2, applyTransactionSource),
-  mutateHistory: new LuaScript('mutateHistory', 2, mutateHistorySource),
+  pushItems: new LuaScript('pushItems', 2, pushItemsSource, changeEventsLibrary),
+  popItem: new LuaScript('popItem', 2, popItemSource, changeEventsLibrary),
+  clear: new LuaScript('clear', 2, clearSource, changeEventsLibrary),
+  applyTransaction: new LuaScript('applyTransaction', 2, applyTransactionSource, changeEventsLibrary),
+  mutateHistory: new LuaScript('mutateHistory', 2, mutateHistorySource, changeEventsLibrary),
 } as const;
 
 export { LuaScript } from './luaScript.js';

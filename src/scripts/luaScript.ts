@@ -6,7 +6,7 @@ import type { EvalArguments, RedisCommandTarget } from '../connection/commandTar
  * state. When the server does not know the script yet (first use, restart,
  * failover, `SCRIPT FLUSH`), it falls back once to `EVAL`, which also caches
  * the script on that server. The header comment documents the script in its
- * file and is not sent to Redis.
+ * file and is not sent to Redis. A library of helper functions may be sent in front of it.
  */
 export class LuaScript {
   /** The script's SHA1, as `SCRIPT LOAD` would return it. */
@@ -19,13 +19,16 @@ export class LuaScript {
    * @param name - A name for logs and errors, such as `applyTransaction`.
    * @param numberOfKeys - How many KEYS the script takes; checked on every call.
    * @param fileText - The contents of the `.lua` file.
+   * @param libraryText - The contents of a `.lua` file of helper functions that the script calls; sent in front of it.
    */
   constructor(
     readonly name: string,
     readonly numberOfKeys: number,
     fileText: string,
+    libraryText?: string,
   ) {
-    this.source = fileText.replace(/^\s*--\[\[[\s\S]*?\]\]\s*/, '');
+    const script = withoutHeader(fileText);
+    this.source = libraryText === undefined ? script : `${withoutHeader(libraryText)}\n${script}`;
     this.sha1 = createHash('sha1').update(this.source).digest('hex');
   }
 
@@ -46,6 +49,14 @@ export class LuaScript {
     }
     return { keys: [...keys], arguments: [...args] };
   }
+}
+
+/**
+ * The Lua text without its leading `--[[ ... ]]` documentation header. The
+ * header ends at a line that starts with `]]`, so `]]` inside its text is safe.
+ */
+function withoutHeader(fileText: string): string {
+  return fileText.replace(/^\s*--\[\[[\s\S]*?\n\]\][^\n]*\n?/, '');
 }
 
 function isNoScriptError(error: unknown): boolean {

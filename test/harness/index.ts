@@ -23,4 +23,5 @@ export {
   type RedisClusterHandle,
   type RedisClusterOptions,
 } from './redisCluster.js';
+export { startRedisSentinel, type RedisSentinelHandle, type RedisSentinelOptions } from './redisSentinel.js';
 export { sleep, StopWaiting, waitUntil, type WaitUntilOptions } from './waitUntil.js';

@@ -21,6 +21,12 @@ export interface RedisServerOptions {
   logName?: string;
   /** How long to wait for the server to answer PING. Default 10000 ms. */
   startTimeoutMs?: number;
+  /**
+   * A config file, passed as the first argument (before the defaults), for settings that
+   * only a file can hold, such as `sentinel monitor` lines (with `args: ['--sentinel']`).
+   * The server may rewrite it. The caller owns and removes it.
+   */
+  configFile?: string;
 }
 
 /** Options for {@link RedisServerHandle.stop}. */
@@ -154,6 +160,7 @@ class RedisServer implements RedisServerHandle {
     private readonly extraArgs: readonly string[],
     private readonly ownsDir: boolean,
     private readonly startTimeoutMs: number,
+    private readonly configFile?: string,
   ) {
     this.outputFile = `${logFile}.stdout`;
   }
@@ -186,6 +193,7 @@ class RedisServer implements RedisServerHandle {
   async start(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
     const args = [
+      ...(this.configFile === undefined ? [] : [this.configFile]),
       '--port', String(this.port),
       '--bind', '127.0.0.1',
       '--save', '',
@@ -333,6 +341,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       options.args ?? [],
       ownsDir,
       options.startTimeoutMs ?? 10_000,
+      options.configFile,
     );
     try {
       await server.start();

@@ -6,22 +6,23 @@
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
-  ARGV[1]              ttl in seconds, or 0 for no expiry
-  ARGV[2]              metadata field that records the operation ("op:" .. operationId)
-  ARGV[3]              fingerprint of the transaction (a hash of its canonical JSON)
-  ARGV[4]              S, the length of the expected suffix
-  ARGV[5 .. 4+S]       the expected suffix, serialized, oldest first
-  ARGV[5+S .. n]       the replacement items, serialized, oldest first
+  ARGV[1..4]           ttl and change-event arguments (see lib/changeEvents.lua)
+  ARGV[5]              metadata field that records the operation ("op:" .. operationId)
+  ARGV[6]              fingerprint of the transaction (a hash of its canonical JSON)
+  ARGV[7]              S, the length of the expected suffix
+  ARGV[8 .. 7+S]       the expected suffix, serialized, oldest first
+  ARGV[8+S .. n]       the replacement items, serialized, oldest first
 
   Returns: 'applied', 'duplicate' (same operation id and transaction: nothing to do),
   'reused' (same operation id, different transaction) or 'mismatch' (the suffix differs).
-  Nothing is written unless the result is 'applied'.
+  Nothing is written unless the result is 'applied'; then a 'transaction'
+  change event carries the replacement items and how many were removed.
   Cost: O(S + M), independent of the length of the history.
 ]]
 local ttl = tonumber(ARGV[1])
-local field = ARGV[2]
-local fingerprint = ARGV[3]
-local suffixLength = tonumber(ARGV[4])
+local field = ARGV[5]
+local fingerprint = ARGV[6]
+local suffixLength = tonumber(ARGV[7])
 
 local recorded = redis.call('HGET', KEYS[2], field)
 if recorded then
@@ -85,16 +86,18 @@ if suffixLength > 0 then
   if redis.call('LLEN', KEYS[1]) < suffixLength then return 'mismatch' end
   local actual = redis.call('LRANGE', KEYS[1], -suffixLength, -1)
   for i = 1, suffixLength do
-    if not sameEntry(actual[i], ARGV[4 + i]) then return 'mismatch' end
+    if not sameEntry(actual[i], ARGV[7 + i]) then return 'mismatch' end
   end
   redis.call('LTRIM', KEYS[1], 0, -suffixLength - 1)
 end
 
+local first = 8 + suffixLength
 local chunk = 1000
-for first = 5 + suffixLength, #ARGV, chunk do
-  redis.call('RPUSH', KEYS[1], unpack(ARGV, first, math.min(first + chunk - 1, #ARGV)))
+for from = first, #ARGV, chunk do
+  redis.call('RPUSH', KEYS[1], unpack(ARGV, from, math.min(from + chunk - 1, #ARGV)))
 end
 redis.call('HSET', KEYS[2], field, fingerprint)
+publishChange('transaction', #ARGV - first + 1, first, #ARGV, ',"removed":' .. suffixLength)
 if ttl > 0 then
   redis.call('EXPIRE', KEYS[1], ttl)
   redis.call('EXPIRE', KEYS[2], ttl)

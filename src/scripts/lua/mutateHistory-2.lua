@@ -7,13 +7,14 @@
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
-  ARGV[1]  ttl in seconds, or 0 for no expiry
-  then, for each mutation, three arguments:
+  ARGV[1..4]  ttl and change-event arguments (see lib/changeEvents.lua)
+  then, from ARGV[5], for each mutation, three arguments:
     a plain-text needle (the callId as a JSON string) that every matching entry contains,
     the callId,
     the serialized replacement item.
 
-  Returns: the number of items replaced or removed.
+  Returns: the number of items replaced or removed. When it is not 0, a
+  'mutation' change event carries it as its count (and no items: reload them).
   Cost: O(N) in the length of the history: a mutation has to find its item.
 ]]
 local ttl = tonumber(ARGV[1])
@@ -22,7 +23,7 @@ local entries = redis.call('LRANGE', KEYS[1], 0, -1)
 local changed = 0
 local removed = 0
 
-for m = 2, #ARGV, 3 do
+for m = 5, #ARGV, 3 do
   local needle, callId, replacement = ARGV[m], ARGV[m + 1], ARGV[m + 2]
   local kept = false
   for i, entry in ipairs(entries) do
@@ -45,6 +46,9 @@ end
 
 if removed > 0 then
   redis.call('LREM', KEYS[1], 0, removedMarker)
+end
+if changed > 0 then
+  publishChange('mutation', changed)
 end
 if ttl > 0 then
   redis.call('EXPIRE', KEYS[1], ttl)

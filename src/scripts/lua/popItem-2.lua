@@ -1,16 +1,23 @@
 --[[
-  Removes and returns the newest item of a conversation and slides its expiry.
-  Used only when the session has a TTL; without one, a plain RPOP does the job.
+  Removes and returns the newest item of a conversation, slides its expiry and
+  publishes a 'pop' change event (nothing is published when the history was
+  empty). Without a TTL and without change events, a plain RPOP does the job.
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
-  ARGV[1]  ttl in seconds  (> 0)
+  ARGV[1..4]  ttl and change-event arguments (see lib/changeEvents.lua)
 
   Returns: the serialized item, or false when the history is empty.
   Cost: O(1).
 ]]
+local ttl = tonumber(ARGV[1])
 local item = redis.call('RPOP', KEYS[1])
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-redis.call('EXPIRE', KEYS[2], ARGV[1])
+if item then
+  publishChange('pop', 1)
+end
+if ttl > 0 then
+  redis.call('EXPIRE', KEYS[1], ttl)
+  redis.call('EXPIRE', KEYS[2], ttl)
+end
 return item

@@ -1,0 +1,209 @@
+import { createClient, createClientPool, createCluster, createSentinel } from 'redis';
+import { isMultiHostUrl, parseMultiHostUrl, parseRedisUrl, type HostAndPort, type ParsedRedisUrl } from '../config/redisUrl.js';
+import { RedisSessionConfigError } from '../errors.js';
+import type { RedisCommandTarget } from './commandTarget.js';
+
+/** Timeouts for connections a session opens itself. */
+export interface ConnectionTimeouts {
+  /** How long to wait for a connection (TCP, TLS and AUTH), in ms. */
+  readonly connectTimeoutMs: number;
+  /** How long a command may wait for its reply, including while reconnecting, in ms. */
+  readonly commandTimeoutMs: number;
+}
+
+/** A node-redis client, pool, cluster or sentinel client that a shared connection owns. */
+export interface OwnedConnection {
+  /** The node-redis object itself, viewed through the commands a session sends. */
+  readonly target: RedisCommandTarget;
+  connect(): Promise<unknown>;
+  close(): Promise<unknown>;
+  destroy(): void;
+}
+
+/** Where a shared connection connects: one server, a cluster or a Sentinel-managed master. */
+export interface ConnectionEndpoint {
+  /** Identity for sharing: sessions with equal keys (and timeouts) share one connection. */
+  readonly key: string;
+  /** The endpoint for errors and logs, with any password redacted. */
+  readonly target: string;
+  /** How many connections may carry one session's commands (more than 1 only for a pool). */
+  readonly poolSize: number;
+  /** Creates the (not yet connected) node-redis object; `onError` receives its error events. */
+  create(timeouts: ConnectionTimeouts, onError: (error: unknown) => void): OwnedConnection;
+}
+
+/** Options of a session's `cluster` option: the seed nodes of a Redis Cluster. */
+export interface ClusterOptions {
+  /** Some nodes of the cluster, as `redis://[user:pass@]host:port` URLs; the client discovers the rest. */
+  rootNodes: { url: string }[];
+}
+
+/** Options of a session's `sentinel` option: a master found through Redis Sentinel. */
+export interface SentinelOptions {
+  /** The master's name, as in `sentinel monitor <name> ...`. */
+  name: string;
+  /** Some of the sentinels; the client discovers the others. */
+  sentinelRootNodes: HostAndPort[];
+  /** ACL user of the master and replicas (not of the sentinels). */
+  username?: string;
+  /** Password of the master and replicas (not of the sentinels). */
+  password?: string;
+  /** Logical database on the master. Default 0. */
+  database?: number;
+}
+
+/** The node-redis life-cycle methods shared by every kind of connection. */
+interface LifeCycle {
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  connect(): Promise<unknown>;
+  close(): Promise<unknown>;
+  destroy(): unknown;
+}
+
+const reconnectStrategy = (retries: number): number => Math.min(50 * 2 ** retries, 2000);
+
+function own(connection: LifeCycle, onError: (error: unknown) => void): OwnedConnection {
+  connection.on('error', onError);
+  return {
+    target: connection as unknown as RedisCommandTarget,
+    connect: () => connection.connect(),
+    close: () => connection.close(),
+    // A sentinel client's destroy() returns a promise; nothing is left to report from it.
+    destroy: () => void Promise.resolve(connection.destroy()).catch(() => undefined),
+  };
+}
+
+/** One server (or a pool of connections to it, with `?max_connections=`), from a `redis://` or `rediss://` URL. */
+export function standaloneEndpoint(url: ParsedRedisUrl): ConnectionEndpoint {
+  const poolSize = url.poolSize ?? 1;
+  return {
+    key: JSON.stringify(['standalone', url.connectionUrl, url.poolSize]),
+    target: url.target,
+    poolSize,
+    create: ({ connectTimeoutMs, commandTimeoutMs }, onError) => {
+      const clientOptions = {
+        url: url.connectionUrl,
+        socket: { connectTimeout: connectTimeoutMs, reconnectStrategy },
+        commandOptions: { timeout: commandTimeoutMs },
+      };
+      // A client and a pool share these methods; only their construction differs.
+      const connection: LifeCycle =
+        poolSize > 1
+          ? createClientPool(clientOptions, { minimum: 1, maximum: poolSize, acquireTimeout: commandTimeoutMs })
+          : createClient(clientOptions);
+      return own(connection, onError);
+    },
+  };
+}
+
+/**
+ * A Redis Cluster reached through seed nodes. Credentials in the first seed
+ * URL apply to every node, since node-redis connects to discovered nodes with
+ * its `defaults` only.
+ */
+export function clusterEndpoint(options: ClusterOptions): ConnectionEndpoint {
+  const rootNodes = Array.isArray(options?.rootNodes) ? options.rootNodes : [];
+  if (rootNodes.length === 0 || rootNodes.some((node) => typeof node?.url !== 'string')) {
+    throw new RedisSessionConfigError('cluster.rootNodes must list at least one node, for example [{ url: "redis://10.0.0.1:7000" }].');
+  }
+  const parsed = rootNodes.map((node) => parseRedisUrl(node.url));
+  if (parsed.some((node) => node.poolSize !== undefined || node.database !== 0)) {
+    throw new RedisSessionConfigError('cluster.rootNodes URLs take no database and no ?max_connections=: a cluster has only database 0.');
+  }
+  const first = new URL(parsed[0]!.connectionUrl);
+  const credentials = {
+    username: first.username ? decodeURIComponent(first.username) : undefined,
+    password: first.password ? decodeURIComponent(first.password) : undefined,
+  };
+  const urls = parsed.map((node) => node.connectionUrl.replace(/\/0$/, ''));
+  return {
+    key: JSON.stringify(['cluster', urls]),
+    target: `Redis Cluster ${parsed.map((node) => node.target.replace(/\/0$/, '')).join(', ')}`,
+    poolSize: 1,
+    create: ({ connectTimeoutMs, commandTimeoutMs }, onError) =>
+      own(
+        createCluster({
+          rootNodes: urls.map((url) => ({ url, socket: { connectTimeout: connectTimeoutMs, reconnectStrategy } })),
+          defaults: { ...credentials, socket: { connectTimeout: connectTimeoutMs, reconnectStrategy } },
+          commandOptions: { timeout: commandTimeoutMs },
+          // After a node drops, refresh the slot map soon, so that a failover is noticed in about a second.
+          topologyRefreshOnReconnectionAttemptStrategy: 500,
+        }),
+        onError,
+      ),
+  };
+}
+
+/** A master found through Redis Sentinel, which follows it across failovers. */
+export function sentinelEndpoint(options: SentinelOptions): ConnectionEndpoint {
+  const { name, sentinelRootNodes, username, password } = options ?? ({} as SentinelOptions);
+  const database = options?.database ?? 0;
+  if (typeof name !== 'string' || name === '') {
+    throw new RedisSessionConfigError('sentinel.name must be the monitored master\'s name, for example "mymaster".');
+  }
+  if (
+    !Array.isArray(sentinelRootNodes) ||
+    sentinelRootNodes.length === 0 ||
+    sentinelRootNodes.some((node) => typeof node?.host !== 'string' || !Number.isInteger(node.port))
+  ) {
+    throw new RedisSessionConfigError('sentinel.sentinelRootNodes must list at least one sentinel, for example [{ host: "10.0.0.1", port: 26379 }].');
+  }
+  if (!Number.isInteger(database) || database < 0) {
+    throw new RedisSessionConfigError('sentinel.database must be a database number such as 0.');
+  }
+  const nodes = sentinelRootNodes.map(({ host, port }) => ({ host, port }));
+  const hosts = nodes.map(({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`).join(',');
+  const auth = password === undefined ? '' : `${username ? `${encodeURIComponent(username)}:` : ''}***@`;
+  return {
+    key: JSON.stringify(['sentinel', name, nodes, username, password, database]),
+    target: `redis+sentinel://${auth}${hosts}/${name}/${database}`,
+    poolSize: 1,
+    create: ({ connectTimeoutMs, commandTimeoutMs }, onError) =>
+      own(
+        createSentinel({
+          name,
+          sentinelRootNodes: nodes,
+          // One master connection (the default), so WAIT for durability runs on the connection that wrote.
+          masterPoolSize: 1,
+          nodeClientOptions: { username, password, database, socket: { connectTimeout: connectTimeoutMs, reconnectStrategy } },
+          sentinelClientOptions: { socket: { connectTimeout: connectTimeoutMs, reconnectStrategy } },
+          commandOptions: { timeout: commandTimeoutMs },
+          // Check the topology often, so that a failover is noticed quickly even without a failing command.
+          scanInterval: 1000,
+        }),
+        onError,
+      ),
+  };
+}
+
+/**
+ * The endpoint of a URL: `redis://`/`rediss://` (one server), `redis+cluster://host:port,...`
+ * or `redis+sentinel://[user:pass@]host:port,.../<masterName>[/db]`.
+ */
+export function endpointFromUrl(url: string): ConnectionEndpoint {
+  if (!isMultiHostUrl(url)) return standaloneEndpoint(parseRedisUrl(url));
+  const parsed = parseMultiHostUrl(url);
+  const auth =
+    parsed.password === undefined
+      ? ''
+      : `${parsed.username ? `${encodeURIComponent(parsed.username)}:` : ''}${encodeURIComponent(parsed.password)}@`;
+  if (parsed.scheme === 'redis+cluster') {
+    if (parsed.path.length > 0) {
+      throw new RedisSessionConfigError(`Invalid Redis URL ${parsed.target}: a cluster URL has no path (a cluster has only database 0).`);
+    }
+    return clusterEndpoint({
+      rootNodes: parsed.hosts.map(({ host, port }) => ({ url: `redis://${auth}${host.includes(':') ? `[${host}]` : host}:${port}` })),
+    });
+  }
+  const [name, db, ...rest] = parsed.path;
+  if (name === undefined || rest.length > 0 || (db !== undefined && !/^\d{1,5}$/.test(db))) {
+    throw new RedisSessionConfigError(`Invalid Redis URL ${parsed.target}: expected redis+sentinel://host:port[,host:port...]/<masterName>[/db].`);
+  }
+  return sentinelEndpoint({
+    name: decodeURIComponent(name),
+    sentinelRootNodes: [...parsed.hosts],
+    username: parsed.username,
+    password: parsed.password,
+    database: db === undefined ? 0 : Number(db),
+  });
+}

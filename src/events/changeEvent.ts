@@ -1,0 +1,112 @@
+import type { AgentInputItem } from '@openai/agents';
+import { decodeItem } from '../serialization/codec.js';
+
+/** What changed in a conversation. */
+export type ChangeEventType = 'add' | 'pop' | 'clear' | 'transaction' | 'compaction' | 'mutation';
+
+/**
+ * One change of a conversation, published by the Lua script that made it,
+ * atomically with the change.
+ */
+export interface ChangeEvent {
+  type: ChangeEventType;
+  conversationId: string;
+  keyPrefix: string;
+  /**
+   * Rises by 1 with every change of the conversation (HINCRBY on its metadata
+   * hash, in the same script as the change). A `clear` event carries the next
+   * version, and the count restarts at 1 with the next write.
+   */
+  version: number;
+  /** Server time of the change, in ms since the epoch. */
+  at: number;
+  /**
+   * The items appended (`add`), or the replacement (`transaction`, `compaction`),
+   * oldest first; absent when their JSON is larger than 64 KiB: then reload with `getItems`.
+   */
+  items?: AgentInputItem[];
+  /** How many items were appended (`add`, `transaction`, `compaction`), removed (`pop`, `clear`) or rewritten (`mutation`). */
+  count: number;
+  /** `transaction` only: how many items at the end of the history the replacement took the place of. */
+  removed?: number;
+}
+
+/** Receives change events. An exception it throws (or a promise it rejects) is logged, never propagated. */
+export type ChangeListener = (event: ChangeEvent) => unknown;
+
+/** Versions a subscriber expected and received, when events were missed. */
+export interface GapInfo {
+  expected: number;
+  received: number;
+}
+
+/** Options of `RedisSession.subscribe`. */
+export interface SubscribeOptions {
+  /**
+   * Called before an event whose version is not the one expected: events were
+   * missed (pub/sub delivers at most once, for example not during a reconnect).
+   * Reload the history with `getItems()` to resync.
+   */
+  onGap?: (info: GapInfo) => void;
+}
+
+/** Largest total JSON size of the items an event carries; beyond it, events carry only their count. */
+export const MAX_EVENT_ITEMS_BYTES = 64 * 1024;
+
+const EVENT_TYPES: ReadonlySet<string> = new Set<ChangeEventType>(['add', 'pop', 'clear', 'transaction', 'compaction', 'mutation']);
+
+/** The sharded channel of one conversation: `{<prefix><id>}:events`, in the slot of its keys. */
+export function conversationChannel(itemsKey: string): string {
+  return `{${itemsKey}}:events`;
+}
+
+/** The channel of every conversation under a key prefix: `<prefix>__events__`. */
+export function prefixChannel(keyPrefix: string): string {
+  return `${keyPrefix}__events__`;
+}
+
+/**
+ * The change-event arguments every writing script takes as ARGV[2..4] (see
+ * `src/scripts/lua/lib/changeEvents.lua`), for events that carry no items.
+ */
+export function eventArguments(enabled: boolean, conversationId: string, keyPrefix: string): readonly [string, string, string] {
+  if (!enabled) return ['0', '', ''];
+  return ['1', `"conversationId":${JSON.stringify(conversationId)},"keyPrefix":${JSON.stringify(keyPrefix)}`, prefixChannel(keyPrefix)];
+}
+
+/** The same arguments for a change that appends `entries`: mode '2' (count only) when they are too large. */
+export function eventArgumentsFor(base: readonly [string, string, string], entries: readonly string[]): readonly [string, string, string] {
+  if (base[0] === '0' || fitsInEvent(entries)) return base;
+  return ['2', base[1], base[2]];
+}
+
+function fitsInEvent(entries: readonly string[]): boolean {
+  let units = 0;
+  for (const entry of entries) units += entry.length;
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8; count exactly only when that bound is exceeded.
+  if (units * 3 <= MAX_EVENT_ITEMS_BYTES) return true;
+  if (units > MAX_EVENT_ITEMS_BYTES) return false;
+  let bytes = entries.length - 1; // the commas between items
+  for (const entry of entries) bytes += Buffer.byteLength(entry);
+  return bytes <= MAX_EVENT_ITEMS_BYTES;
+}
+
+/** Parses a published event; `undefined` when the message is not one. Bytes in items come back as `Uint8Array`. */
+export function parseChangeEvent(message: string): ChangeEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  const event = value as ChangeEvent;
+  if (!EVENT_TYPES.has(event.type) || typeof event.version !== 'number' || typeof event.conversationId !== 'string') {
+    return undefined;
+  }
+  if (Array.isArray(event.items) && message.includes('__bytes_b64__')) {
+    // Rare: decode again the items that hold bytes, as getItems does.
+    event.items = event.items.map((item) => decodeItem(JSON.stringify(item)) ?? item);
+  }
+  return event;
+}

@@ -1,0 +1,123 @@
+import { ConnectFailedError, describeCause } from '../connection/errorMapping.js';
+
+/** A listener of raw pub/sub messages. */
+type MessageListener = (message: string, channel: string) => void;
+
+/** What a node-redis client or cluster client in subscriber mode offers. */
+export interface PubSubClient {
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  connect(): Promise<unknown>;
+  sSubscribe(channel: string, listener: MessageListener): Promise<unknown>;
+  sUnsubscribe(channel: string, listener: MessageListener): Promise<unknown>;
+  subscribe(channel: string, listener: MessageListener): Promise<unknown>;
+  unsubscribe(channel: string, listener: MessageListener): Promise<unknown>;
+  close(): Promise<unknown>;
+  destroy(): void;
+}
+
+/** `sharded`: SSUBSCRIBE (a conversation's channel); `plain`: SUBSCRIBE (a key prefix's channel). */
+export type ChannelKind = 'sharded' | 'plain';
+
+/**
+ * One subscriber connection shared by many subscriptions. It opens with the
+ * first subscription and closes when the last one ends. node-redis
+ * resubscribes every channel by itself after a reconnect.
+ */
+export class SubscriberHub {
+  private opening: Promise<PubSubClient> | undefined;
+  private subscriptions = 0;
+  private lastError: string | undefined;
+
+  /**
+   * @param createClient - Makes the (unconnected) subscriber connection.
+   * @param connectTimeoutMs - How long the first connection may take.
+   * @param onIdle - Called when the last subscription ends (to leave a registry).
+   */
+  constructor(
+    private readonly createClient: () => PubSubClient,
+    private readonly connectTimeoutMs: number,
+    private readonly onIdle: () => void,
+  ) {}
+
+  /** Whether the subscriber connection is open or opening. */
+  get isOpen(): boolean {
+    return this.opening !== undefined;
+  }
+
+  /** Subscribes `listener` to `channel`; returns the function that ends this subscription. */
+  async listen(kind: ChannelKind, channel: string, listener: MessageListener): Promise<() => Promise<void>> {
+    this.subscriptions++;
+    let client: PubSubClient;
+    try {
+      client = await this.connected();
+      await (kind === 'sharded' ? client.sSubscribe(channel, listener) : client.subscribe(channel, listener));
+    } catch (error) {
+      await this.leave();
+      throw error;
+    }
+    let active = true;
+    return async () => {
+      if (!active) return;
+      active = false;
+      // The last subscription closes the connection, which ends its subscriptions anyway.
+      if (this.subscriptions > 1 && this.opening) {
+        await (kind === 'sharded' ? client.sUnsubscribe(channel, listener) : client.unsubscribe(channel, listener)).catch(() => {});
+      }
+      await this.leave();
+    };
+  }
+
+  /** Closes the connection now, ending every subscription on it. */
+  async close(): Promise<void> {
+    const opening = this.opening;
+    this.opening = undefined;
+    this.subscriptions = 0;
+    if (!opening) return;
+    const client = await opening.catch(() => undefined);
+    if (!client) return;
+    try {
+      await client.close();
+    } catch {
+      client.destroy();
+    }
+  }
+
+  private async leave(): Promise<void> {
+    this.subscriptions = Math.max(0, this.subscriptions - 1);
+    if (this.subscriptions === 0) {
+      this.onIdle();
+      await this.close();
+    }
+  }
+
+  private connected(): Promise<PubSubClient> {
+    if (!this.opening) {
+      const opening = this.open();
+      this.opening = opening;
+      opening.catch(() => {
+        if (this.opening === opening) this.opening = undefined;
+      });
+    }
+    return this.opening;
+  }
+
+  private async open(): Promise<PubSubClient> {
+    const client = this.createClient();
+    client.on('error', (error) => {
+      this.lastError = describeCause(error);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ConnectFailedError(`no subscriber connection within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
+    });
+    try {
+      await Promise.race([client.connect(), timeout]);
+      return client;
+    } catch (error) {
+      client.destroy();
+      throw new ConnectFailedError(this.lastError ?? describeCause(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

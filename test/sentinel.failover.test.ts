@@ -1,0 +1,166 @@
+/**
+ * RedisSession through Redis Sentinel (a master, a replica and 3 sentinels
+ * from the harness): the `redis+sentinel://` URL and the `sentinel` option,
+ * WAIT-based durability through the sentinel client, and a kill -9 of the
+ * master after which the same session keeps working on the new master.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { AgentInputItem } from '@openai/agents';
+import { createClient, createSentinel, type RedisClientType } from 'redis';
+import {
+  closeSharedConnections,
+  RedisSession,
+  RedisSessionConfigError,
+  RedisSessionDurabilityError,
+  sharedConnectionCount,
+} from 'agents-redis-session';
+import { startRedisSentinel, waitUntil, type RedisSentinelHandle } from './harness/index.js';
+
+const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
+const FAILOVER_BOUND_MS = 30_000;
+
+let deployment: RedisSentinelHandle;
+
+async function rawClient(port: number): Promise<RedisClientType> {
+  const client: RedisClientType = createClient({ url: `redis://127.0.0.1:${port}` });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+before(async () => {
+  deployment = await startRedisSentinel({ masterName: 'mymaster', sentinels: 3, quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 5000 });
+}, { timeout: 30_000 });
+
+after(async () => {
+  await closeSharedConnections();
+  await deployment?.stop();
+});
+
+describe('RedisSession through Sentinel', () => {
+  it('every operation works through a redis+sentinel:// URL and through the sentinel option, on the master', async () => {
+    const master = await rawClient(deployment.master.port);
+    try {
+      for (const options of [
+        { redisUrl: `${deployment.url}/0` },
+        { sentinel: { name: deployment.masterName, sentinelRootNodes: deployment.sentinelRootNodes.slice(0, 2) } },
+      ]) {
+        const session = new RedisSession({ conversationId: 'through-sentinel', ttl: 600, ...options });
+        await session.addItems([userItem('one'), userItem('two')]);
+        await session.applyHistoryTransaction({ operationId: 'op', transaction: { type: 'append_items', items: [userItem('three')] } });
+        assert.deepEqual(await session.getItems(), [userItem('one'), userItem('two'), userItem('three')]);
+        assert.equal(await master.lLen('conv:through-sentinel'), 3, 'the items live on the master');
+        assert.deepEqual(await session.popItem(), userItem('three'));
+        await session.replaceHistoryWithCompaction([userItem('summary')]);
+        assert.deepEqual(await session.getItems(), [userItem('summary')]);
+        await session.clearSession();
+        assert.equal(await master.exists(['conv:through-sentinel', '{conv:through-sentinel}:meta']), 0);
+        assert.equal(sharedConnectionCount(), 1);
+        await session.close();
+        assert.equal(sharedConnectionCount(), 0);
+      }
+    } finally {
+      master.destroy();
+    }
+  });
+
+  it('durability: WAIT runs on the master connection of the sentinel client', async () => {
+    const replica = await rawClient(deployment.replica.port);
+    const session = new RedisSession({ conversationId: 'durable', redisUrl: deployment.url, durability: { replicas: 1, timeoutMs: 2000 } });
+    const strict = new RedisSession({ conversationId: 'durable', redisUrl: deployment.url, durability: { replicas: 2, timeoutMs: 50 } });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await session.addItems([userItem(`write ${i}`)]);
+        assert.equal(await replica.lLen('conv:durable'), i + 1, 'confirmed, so already on the replica');
+      }
+      await assert.rejects(strict.addItems([userItem('applied anyway')]), (error: unknown) =>
+        error instanceof RedisSessionDurabilityError && error.acknowledged === 1 && error.required === 2);
+      assert.equal((await session.getItems()).length, 6);
+      // The same through a plain URL to the master and through a borrowed single client.
+      const direct = new RedisSession({ conversationId: 'durable', redisUrl: deployment.master.url, durability: { replicas: 1, timeoutMs: 2000 } });
+      await direct.addItems([userItem('direct')]);
+      assert.equal(await replica.lIndex('conv:durable', -1), JSON.stringify(userItem('direct')));
+      await direct.close();
+      const master = await rawClient(deployment.master.port);
+      try {
+        const borrowed = new RedisSession({ conversationId: 'durable', client: master, durability: { replicas: 2, timeoutMs: 50 } });
+        await assert.rejects(borrowed.addItems([userItem('borrowed')]), RedisSessionDurabilityError);
+        assert.equal(await replica.lIndex('conv:durable', -1), JSON.stringify(userItem('borrowed')), 'applied and replicated, just not to 2 replicas');
+      } finally {
+        master.destroy();
+      }
+      await session.clearSession();
+    } finally {
+      replica.destroy();
+      await Promise.all([session.close(), strict.close()]);
+    }
+  });
+
+  it('a sentinel client passed in the client option works, with durability', async () => {
+    const client = createSentinel({ name: deployment.masterName, sentinelRootNodes: deployment.sentinelRootNodes });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      const session = new RedisSession({ conversationId: 'borrowed', client, durability: { replicas: 1, timeoutMs: 2000 } });
+      await session.addItems([userItem('via a borrowed sentinel client')]);
+      assert.deepEqual(await session.getItems(), [userItem('via a borrowed sentinel client')]);
+      await session.clearSession();
+      await session.close();
+      assert.equal(sharedConnectionCount(), 0, 'a borrowed client is not a shared connection');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('sentinel URL and option errors are config errors at construction, naming no password', () => {
+    assert.throws(() => new RedisSession({ redisUrl: 'redis+sentinel://127.0.0.1:26379' }), /\/<masterName>\[\/db\]/);
+    assert.throws(() => new RedisSession({ redisUrl: 'redis+sentinel://127.0.0.1:26379/mymaster/x' }), RedisSessionConfigError);
+    assert.throws(
+      () => new RedisSession({ redisUrl: 'redis+sentinel://:hunter2@127.0.0.1/mymaster' }),
+      (error: unknown) => error instanceof RedisSessionConfigError && !error.message.includes('hunter2'),
+    );
+    assert.throws(() => new RedisSession({ sentinel: { name: '', sentinelRootNodes: deployment.sentinelRootNodes } }), /sentinel\.name/);
+    assert.throws(() => new RedisSession({ sentinel: { name: 'mymaster', sentinelRootNodes: [] } }), /sentinelRootNodes/);
+  });
+
+  it('kill -9 of the master: after the failover the same session keeps working, on the new master', { timeout: 60_000 }, async (t) => {
+    const session = new RedisSession({ conversationId: 'failover', redisUrl: deployment.url, commandTimeoutMs: 1000, connectTimeoutMs: 1000 });
+    const replica = await rawClient(deployment.replica.port);
+    try {
+      await session.addItems([userItem('before 1'), userItem('before 2')]);
+      await waitUntil(async () => (await replica.lLen('conv:failover')) === 2, { timeoutMs: 5000, description: 'the replica to catch up' });
+      assert.equal(await deployment.masterPort(), deployment.master.port);
+
+      const killedAt = Date.now();
+      await deployment.master.kill9();
+      await waitUntil(async () => (await deployment.masterPort()) === deployment.replica.port, {
+        timeoutMs: FAILOVER_BOUND_MS,
+        intervalMs: 100,
+        description: 'the sentinels to promote the replica',
+      });
+      const promotedMs = Date.now() - killedAt;
+      let attempts = 0;
+      await waitUntil(
+        async () => {
+          attempts++;
+          await session.addItems([userItem('after')]);
+          return true;
+        },
+        { timeoutMs: FAILOVER_BOUND_MS, intervalMs: 200, description: 'the session to write again' },
+      );
+      const resumedMs = Date.now() - killedAt;
+      t.diagnostic(`after kill -9: replica promoted in ${promotedMs} ms, the session wrote again in ${resumedMs} ms (${attempts} attempt(s))`);
+
+      // The write went to the new master, which also kept the history.
+      assert.equal(await replica.sendCommand(['ROLE']).then((role) => (role as unknown as string[])[0]), 'master');
+      assert.deepEqual(await replica.lRange('conv:failover', 0, -1), [userItem('before 1'), userItem('before 2'), userItem('after')].map((item) => JSON.stringify(item)));
+      assert.deepEqual(await session.getItems(), [userItem('before 1'), userItem('before 2'), userItem('after')]);
+      assert.deepEqual(await session.popItem(), userItem('after'));
+      await session.clearSession();
+    } finally {
+      replica.destroy();
+      await session.close();
+    }
+  });
+});
