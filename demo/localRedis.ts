@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, ErrorReply } from 'redis';
-import { redactRedisUrl } from 'agents-redis-session';
+import { DEFAULT_REDIS_URL, redactRedisUrl } from 'agents-redis-session';
 
 /** Thrown when the demo cannot get a Redis server; its message says what to do. */
 export class DemoSetupError extends Error {
@@ -146,4 +146,26 @@ async function startOnce(binary: string): Promise<ThrowawayRedis> {
   const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-10).join('\n') : '';
   await server.stop();
   throw new DemoSetupError(`redis-server did not start on 127.0.0.1:${port}.\n${log}`);
+}
+
+/** Finds a Redis server: REDIS_URL or the default, else a throwaway local one. */
+export async function findRedis(): Promise<{ url: string; server?: ThrowawayRedis }> {
+  const url = process.env.REDIS_URL?.trim() || DEFAULT_REDIS_URL;
+  if (await redisAnswers(url)) {
+    console.log(`Redis:  ${redactRedisUrl(url)}${process.env.REDIS_URL ? ' (from REDIS_URL)' : ''}`);
+    return { url };
+  }
+  const binary = findOnPath('redis-server');
+  if (!binary) {
+    throw new DemoSetupError(
+      `No Redis answers at ${redactRedisUrl(url)}, and redis-server is not installed to start a throwaway one.\n` +
+        '  Install Redis:  apt-get install -y redis-server   (Debian/Ubuntu)\n' +
+        '                  brew install redis                (macOS)\n' +
+        '  or point REDIS_URL at a running server:  REDIS_URL=redis://host:6379/0 npm run demo',
+    );
+  }
+  const server = await startThrowawayRedis(binary);
+  console.log(`Redis:  nothing answers at ${redactRedisUrl(url)}, so the demo started a throwaway redis-server`);
+  console.log(`        (pid ${server.pid}) on 127.0.0.1:${server.port}, data in ${server.dir}; it is stopped at the end.`);
+  return { url: server.url, server };
 }

@@ -9,33 +9,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
-import { closeSharedConnections, DEFAULT_REDIS_URL, redactRedisUrl, RedisSession, RedisSessionError } from 'agents-redis-session';
+import { closeSharedConnections, RedisSession, RedisSessionError } from 'agents-redis-session';
 import { chat, createDemoAgent, DEMO_PREFIX, DEMO_TTL_SECONDS, describeModel } from './agent.js';
-import { DemoSetupError, findOnPath, redisAnswers, startThrowawayRedis, type ThrowawayRedis } from './localRedis.js';
+import { DemoSetupError, findRedis, type ThrowawayRedis } from './localRedis.js';
 
 const TENANT_B_PREFIX = 'demo:tenant_b:conv:';
-
-/** Finds a Redis server: REDIS_URL or the default, else a throwaway local one. */
-async function findRedis(): Promise<{ url: string; server?: ThrowawayRedis }> {
-  const url = process.env.REDIS_URL?.trim() || DEFAULT_REDIS_URL;
-  if (await redisAnswers(url)) {
-    console.log(`Redis:  ${redactRedisUrl(url)}${process.env.REDIS_URL ? ' (from REDIS_URL)' : ''}`);
-    return { url };
-  }
-  const binary = findOnPath('redis-server');
-  if (!binary) {
-    throw new DemoSetupError(
-      `No Redis answers at ${redactRedisUrl(url)}, and redis-server is not installed to start a throwaway one.\n` +
-        '  Install Redis:  apt-get install -y redis-server   (Debian/Ubuntu)\n' +
-        '                  brew install redis                (macOS)\n' +
-        '  or point REDIS_URL at a running server:  REDIS_URL=redis://host:6379/0 npm run demo',
-    );
-  }
-  const server = await startThrowawayRedis(binary);
-  console.log(`Redis:  nothing answers at ${redactRedisUrl(url)}, so the demo started a throwaway redis-server`);
-  console.log(`        (pid ${server.pid}) on 127.0.0.1:${server.port}, data in ${server.dir}; it is stopped at the end.`);
-  return { url: server.url, server };
-}
 
 /** Runs demo/resume.ts as a separate Node process and waits for it. */
 function runProcess2(redisUrl: string, conversationId: string): Promise<void> {

@@ -25,7 +25,7 @@ import { describeModel } from '../demo/agent.js';
 import { DemoSetupError, type ThrowawayRedis } from '../demo/localRedis.js';
 import { startFront, type Front } from './multi-instance/front.js';
 import { MULTI_PREFIX, startInstance, type Instance } from './multi-instance/instances.js';
-import { findRedis } from './multi-instance/redis.js';
+import { findRedis } from '../demo/localRedis.js';
 
 const serve = process.argv.includes('--serve');
 const TURNS = ["Hi, I'm Ada.", "What's the weather in Paris?", "What's my name?"];

@@ -17,10 +17,9 @@ import {
   type RedisSessionOptions,
 } from 'agents-redis-session';
 import { startRedisCluster, type RedisClusterHandle } from './harness/index.js';
+import { exerciseSession } from './support/exerciseSession.js';
 
-type FunctionCallItem = Extract<AgentInputItem, { type: 'function_call' }>;
 const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
-const functionCall = (callId: string, args: string): FunctionCallItem => ({ type: 'function_call', callId, name: 'lookup', arguments: args });
 
 const CONVERSATIONS = 1000;
 
@@ -85,44 +84,12 @@ after(async () => {
   await cluster?.stop();
 });
 
-/** Runs every operation of the core issue on `session` and checks each result and where the keys live. */
-async function exerciseSession(session: RedisSession, masterPort: number): Promise<void> {
-  const where = `${session.keys.items} (ttl ${session.ttl})`;
-  await session.addItems([userItem('one'), functionCall('call-1', '{"v":1}')]);
-  await session.applyHistoryTransaction({ operationId: 'op-append', transaction: { type: 'append_items', items: [userItem('two')] } });
-  await session.applyHistoryTransaction({ operationId: 'op-append', transaction: { type: 'append_items', items: [userItem('two')] } });
-  await session.applyHistoryTransaction({
-    operationId: 'op-replace',
-    transaction: { type: 'replace_suffix', expectedSuffix: [userItem('two')], replacement: [userItem('TWO')] },
-  });
-  await session.applyHistoryMutations({
-    mutations: [{ type: 'replace_function_call', callId: 'call-1', replacement: functionCall('call-1', '{"v":2}') }],
-  });
-  assert.deepEqual(await session.getItems(), [userItem('one'), functionCall('call-1', '{"v":2}'), userItem('TWO')], where);
-  assert.deepEqual(await session.getItems(1), [userItem('TWO')], where);
-
-  const master = await rawClient(masterPort);
-  try {
-    assert.equal(await master.lLen(session.keys.items), 3, `${where} lives on master ${masterPort}`);
-    assert.equal(await master.exists(session.keys.meta), 1, `${session.keys.meta} lives on master ${masterPort}`);
-  } finally {
-    master.destroy();
-  }
-
-  assert.deepEqual(await session.popItem(), userItem('TWO'), where);
-  await session.replaceHistoryWithCompaction([userItem('summary')]);
-  assert.deepEqual(await session.getItems(), [userItem('summary')], where);
-  await session.clearSession();
-  assert.deepEqual(await session.getItems(), [], where);
-  assert.equal(await session.popItem(), undefined, where);
-  await session.close();
-}
 
 describe('RedisSession through the cluster option', () => {
   it('every operation works unchanged, on every master, with and without a TTL', async () => {
     for (const [port, conversationId] of await conversationPerMaster('conv:', 'option')) {
       for (const ttl of [null, 600]) {
-        await exerciseSession(new RedisSession({ conversationId, ttl, cluster: { rootNodes: cluster.rootNodes } }), port);
+        await exerciseSession(new RedisSession({ conversationId, ttl, cluster: { rootNodes: cluster.rootNodes } }), `redis://127.0.0.1:${port}`);
       }
     }
     assert.equal(sharedConnectionCount(), 0, 'the shared cluster client closed with the last session');
@@ -131,7 +98,7 @@ describe('RedisSession through the cluster option', () => {
   it('a redis+cluster:// URL works the same', async () => {
     const url = `redis+cluster://${cluster.nodes.slice(0, 2).map((node) => `127.0.0.1:${node.port}`).join(',')}`;
     for (const [port, conversationId] of await conversationPerMaster('tenant:', 'url')) {
-      await exerciseSession(new RedisSession({ conversationId, keyPrefix: 'tenant:', redisUrl: url, ttl: 60 }), port);
+      await exerciseSession(new RedisSession({ conversationId, keyPrefix: 'tenant:', redisUrl: url, ttl: 60 }), `redis://127.0.0.1:${port}`);
     }
   });
 

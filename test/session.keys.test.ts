@@ -16,6 +16,7 @@ import {
   type RedisClusterHandle,
   type RedisServerHandle,
 } from './harness/index.js';
+import { exerciseSession } from './support/exerciseSession.js';
 
 type FunctionCallItem = Extract<AgentInputItem, { type: 'function_call' }>;
 
@@ -172,39 +173,9 @@ describe('RedisSession keys on a Redis Cluster', () => {
     for (const { conversationId, keyPrefix, port } of chosen.values()) {
       for (const ttl of [null, 600]) {
         const options: RedisSessionOptions = { conversationId, keyPrefix, client, ttl };
-        await exerciseSession(new RedisSession(options), port);
+        await exerciseSession(new RedisSession(options), `redis://127.0.0.1:${port}`);
       }
     }
   });
 });
 
-/** Runs every operation on `session` and checks the result; its keys must live on the master at `port`. */
-async function exerciseSession(session: RedisSession, port: number): Promise<void> {
-  const where = `${session.keys.items} (ttl ${session.ttl})`;
-  await session.addItems([userItem('one'), functionCall('call-1', '{"v":1}')]);
-  await session.applyHistoryTransaction({ operationId: 'op-append', transaction: { type: 'append_items', items: [userItem('two')] } });
-  await session.applyHistoryTransaction({
-    operationId: 'op-replace',
-    transaction: { type: 'replace_suffix', expectedSuffix: [userItem('two')], replacement: [userItem('TWO')] },
-  });
-  await session.applyHistoryMutations({
-    mutations: [{ type: 'replace_function_call', callId: 'call-1', replacement: functionCall('call-1', '{"v":2}') }],
-  });
-  assert.deepEqual(await session.getItems(), [userItem('one'), functionCall('call-1', '{"v":2}'), userItem('TWO')], where);
-  assert.deepEqual(await session.getItems(1), [userItem('TWO')], where);
-
-  const master = await rawClient(`redis://127.0.0.1:${port}`);
-  try {
-    assert.equal(await master.lLen(session.keys.items), 3, `${where} lives on master ${port}`);
-    assert.equal(await master.exists(session.keys.meta), 1, `${session.keys.meta} lives on master ${port}`);
-  } finally {
-    master.destroy();
-  }
-
-  assert.deepEqual(await session.popItem(), userItem('TWO'), where);
-  await session.replaceHistoryWithCompaction([userItem('summary')]);
-  assert.deepEqual(await session.getItems(), [userItem('summary')], where);
-  await session.clearSession();
-  assert.deepEqual(await session.getItems(), [], where);
-  await session.close();
-}

@@ -1,6 +1,7 @@
 import type { RedisCommandTarget } from './commandTarget.js';
 import type { ConnectionEndpoint, ConnectionTimeouts, OwnedConnection } from './endpoints.js';
-import { ConnectFailedError, describeCause } from './errorMapping.js';
+import { describeCause } from './errorMapping.js';
+import { closeGracefully, connectWithin } from './lifecycle.js';
 
 export type { ConnectionTimeouts } from './endpoints.js';
 
@@ -72,38 +73,13 @@ export class SharedConnection {
     const opening = this.opening;
     this.opening = undefined;
     this.ready = undefined;
-    if (!opening) return;
-    const connection = await opening.catch(() => undefined);
-    if (!connection) return;
-    try {
-      await connection.close();
-    } catch {
-      connection.destroy();
-    }
+    await closeGracefully(opening);
   }
 
-  private async open(): Promise<OwnedConnection> {
-    const connection = this.create();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ConnectFailedError(`no connection within ${this.timeouts.connectTimeoutMs} ms`)),
-        this.timeouts.connectTimeoutMs,
-      );
-    });
-    try {
-      await Promise.race([connection.connect(), timeout]);
-      return connection;
-    } catch (error) {
-      connection.destroy();
-      const detail = this.lastError ?? describeCause(error);
-      throw error instanceof ConnectFailedError && this.lastError
-        ? new ConnectFailedError(`${error.message}; last error: ${this.lastError}`)
-        : new ConnectFailedError(detail);
-    } finally {
-      clearTimeout(timer);
-    }
+  private open(): Promise<OwnedConnection> {
+    return connectWithin(this.create(), this.timeouts.connectTimeoutMs, 'connection', () => this.lastError);
   }
+
 
   private create(): OwnedConnection {
     return this.endpoint.create(this.timeouts, (error) => {

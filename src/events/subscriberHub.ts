@@ -1,4 +1,5 @@
-import { ConnectFailedError, describeCause } from '../connection/errorMapping.js';
+import { describeCause } from '../connection/errorMapping.js';
+import { closeGracefully, connectWithin } from '../connection/lifecycle.js';
 
 /** A listener of raw pub/sub messages. */
 type MessageListener = (message: string, channel: string) => void;
@@ -72,14 +73,7 @@ export class SubscriberHub {
     const opening = this.opening;
     this.opening = undefined;
     this.subscriptions = 0;
-    if (!opening) return;
-    const client = await opening.catch(() => undefined);
-    if (!client) return;
-    try {
-      await client.close();
-    } catch {
-      client.destroy();
-    }
+    await closeGracefully(opening);
   }
 
   private async leave(): Promise<void> {
@@ -106,18 +100,6 @@ export class SubscriberHub {
     client.on('error', (error) => {
       this.lastError = describeCause(error);
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ConnectFailedError(`no subscriber connection within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
-    });
-    try {
-      await Promise.race([client.connect(), timeout]);
-      return client;
-    } catch (error) {
-      client.destroy();
-      throw new ConnectFailedError(this.lastError ?? describeCause(error));
-    } finally {
-      clearTimeout(timer);
-    }
+    return connectWithin(client, this.connectTimeoutMs, 'subscriber connection', () => this.lastError);
   }
 }
