@@ -110,7 +110,7 @@ describe('multi-instance demo (examples/03)', { timeout: 4 * START_TIMEOUT_MS },
     const output = demo.output();
     assert.equal(code, 0, output);
     for (const line of [
-      `Redis: ${server.url} (from REDIS_URL)`,
+      `Redis:  ${server.url} (from REDIS_URL)`, // the quick-start demo's findRedis prints it
       'Turn 1 → instance A:  You: Hi, I\'m Ada.',
       'Turn 2 → instance B:  You: What\'s the weather in Paris?',
       'Turn 3 → instance C:  You: What\'s my name?   Agent: Your name is Ada.',

@@ -1,0 +1,171 @@
+/**
+ * Issue 3: "After a reconnect or a failover, subscriptions come back by
+ * themselves." Failover half: a subscription made before a kill -9 of the
+ * master that serves its conversation receives the events of writes made
+ * after the replica took over, without subscribing again. Once on a Redis
+ * Cluster (3 masters, 3 replicas), once through Redis Sentinel.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { AgentInputItem } from '@openai/agents';
+import { closeSharedConnections, RedisSession, type ChangeEvent, type GapInfo } from 'agents-redis-session';
+import {
+  startRedisCluster,
+  startRedisSentinel,
+  waitUntil,
+  type RedisClusterHandle,
+  type RedisSentinelHandle,
+} from './harness/index.js';
+
+const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
+/** A generous bound on every wait of a failover: promotion, the first write after it, the event of that write. */
+const FAILOVER_BOUND_MS = 30_000;
+
+/** A subscription's events and gaps. */
+async function subscribed(session: RedisSession) {
+  const events: ChangeEvent[] = [];
+  const gaps: GapInfo[] = [];
+  const unsubscribe = await session.subscribe((event) => events.push(event), { onGap: (gap) => gaps.push(gap) });
+  return { events, gaps, unsubscribe };
+}
+
+/**
+ * After a failover: writes `text` (retrying while the session still reaches no
+ * master) until the subscription receives the event of a successful write.
+ * A write may succeed before the subscriber is back on the new master, so its
+ * event is lost (a gap); the next write's event must then arrive.
+ */
+async function writeUntilDelivered(session: RedisSession, events: ChangeEvent[], text: string): Promise<number> {
+  let attempts = 0;
+  await waitUntil(
+    async () => {
+      attempts++;
+      const seen = events.length;
+      try {
+        await session.addItems([user(`${text} ${attempts}`)]);
+      } catch {
+        return false; // still failing over
+      }
+      return waitUntil(() => events.length > seen, { timeoutMs: 1000, intervalMs: 20, description: 'the event' }).then(
+        () => true,
+        () => false,
+      );
+    },
+    { timeoutMs: FAILOVER_BOUND_MS, intervalMs: 200, description: `the subscription to receive an event of "${text}"` },
+  );
+  return attempts;
+}
+
+describe('subscriptions come back after a Redis Cluster failover', () => {
+  let cluster: RedisClusterHandle;
+
+  before(async () => {
+    cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
+  }, { timeout: 45_000 });
+
+  after(async () => {
+    await closeSharedConnections();
+    await cluster?.stop();
+  });
+
+  /** The port of the healthy master serving `key`. */
+  async function masterPortOf(key: string): Promise<number> {
+    const node = cluster.nodes.find((candidate) => candidate.running)!;
+    const slot = Number(await node.command(['CLUSTER', 'KEYSLOT', key]));
+    for (const info of await cluster.clusterNodes()) {
+      if (!info.flags.includes('master') || info.flags.some((flag) => flag.startsWith('fail'))) continue;
+      for (const range of info.slots) {
+        const [first, last = first] = range.split('-').map(Number);
+        if (slot >= first! && slot <= last!) return info.port;
+      }
+    }
+    throw new Error(`no master serves slot ${slot}`);
+  }
+
+  it('kill -9 of the master owning the conversation: the same subscription receives events of writes after the promotion', { timeout: 90_000 }, async (t) => {
+    const session = new RedisSession({
+      conversationId: 'failover-feed',
+      cluster: { rootNodes: cluster.rootNodes },
+      commandTimeoutMs: 1000,
+      connectTimeoutMs: 1000,
+    });
+    const feed = await subscribed(session);
+    try {
+      await session.addItems([user('before')]);
+      await waitUntil(() => feed.events.length === 1, { timeoutMs: 10_000, description: 'the event before the kill' });
+
+      const victimPort = await masterPortOf(session.keys.items);
+      const victim = cluster.nodes.find((node) => node.port === victimPort)!;
+      const killedAt = Date.now();
+      await victim.kill9();
+      await waitUntil(
+        async () => {
+          const masters = await cluster.masters();
+          return masters.length === 3 && !masters.some((node) => node.port === victimPort);
+        },
+        { timeoutMs: FAILOVER_BOUND_MS, intervalMs: 200, description: `the replica of ${victimPort} to be promoted` },
+      );
+      const promotedMs = Date.now() - killedAt;
+      const attempts = await writeUntilDelivered(session, feed.events, 'after failover');
+      t.diagnostic(
+        `after kill -9: replica promoted in ${promotedMs} ms, an event delivered again after ${Date.now() - killedAt} ms ` +
+          `(${attempts} write(s)); gaps ${JSON.stringify(feed.gaps)}`,
+      );
+
+      const newMasterPort = await masterPortOf(session.keys.items);
+      assert.notEqual(newMasterPort, victimPort);
+      const last = feed.events.at(-1)!;
+      assert.equal(last.conversationId, 'failover-feed');
+      assert.equal(last.type, 'add');
+      assert.match(JSON.stringify(last.items), /after failover/);
+    } finally {
+      await feed.unsubscribe();
+      await session.close();
+    }
+  });
+});
+
+describe('subscriptions come back after a Sentinel failover', () => {
+  let deployment: RedisSentinelHandle;
+
+  before(async () => {
+    deployment = await startRedisSentinel({ masterName: 'mymaster', sentinels: 3, quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 5000 });
+  }, { timeout: 30_000 });
+
+  after(async () => {
+    await closeSharedConnections();
+    await deployment?.stop();
+  });
+
+  it('kill -9 of the master: the same subscription receives events of writes after the failover', { timeout: 90_000 }, async (t) => {
+    const session = new RedisSession({ conversationId: 'failover-feed', redisUrl: deployment.url, commandTimeoutMs: 1000, connectTimeoutMs: 1000 });
+    const feed = await subscribed(session);
+    try {
+      await session.addItems([user('before')]);
+      await waitUntil(() => feed.events.length === 1, { timeoutMs: 10_000, description: 'the event before the kill' });
+      assert.equal(await deployment.masterPort(), deployment.master.port);
+
+      const killedAt = Date.now();
+      await deployment.master.kill9();
+      await waitUntil(async () => (await deployment.masterPort()) === deployment.replica.port, {
+        timeoutMs: FAILOVER_BOUND_MS,
+        intervalMs: 100,
+        description: 'the sentinels to promote the replica',
+      });
+      const promotedMs = Date.now() - killedAt;
+      const attempts = await writeUntilDelivered(session, feed.events, 'after failover');
+      t.diagnostic(
+        `after kill -9: replica promoted in ${promotedMs} ms, an event delivered again after ${Date.now() - killedAt} ms ` +
+          `(${attempts} write(s)); gaps ${JSON.stringify(feed.gaps)}`,
+      );
+
+      const last = feed.events.at(-1)!;
+      assert.equal(last.conversationId, 'failover-feed');
+      assert.equal(last.type, 'add');
+      assert.match(JSON.stringify(last.items), /after failover/);
+    } finally {
+      await feed.unsubscribe();
+      await session.close();
+    }
+  });
+});
