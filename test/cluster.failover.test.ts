@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { createClient } from 'redis';
 import { closeSharedConnections, RedisSession, RedisSessionDurabilityError } from 'agents-redis-session';
-import { sleep, startRedisCluster, waitUntil, type RedisClusterHandle, type RedisServerHandle } from './harness/index.js';
+import { masterPortOf, sleep, startRedisCluster, waitUntil, type RedisClusterHandle, type RedisServerHandle } from './harness/index.js';
 
 const WRITERS = 4;
 const CONVERSATIONS = 50;
@@ -31,19 +31,6 @@ after(async () => {
   await cluster?.stop();
 });
 
-/** The port of the master serving `key`, asked of a running node. */
-async function masterPortOf(key: string): Promise<number> {
-  const node = cluster.nodes.find((candidate) => candidate.running)!;
-  const slot = Number(await node.command(['CLUSTER', 'KEYSLOT', key]));
-  for (const info of await cluster.clusterNodes()) {
-    if (!info.flags.includes('master') || info.flags.some((flag) => flag.startsWith('fail'))) continue;
-    for (const range of info.slots) {
-      const [first, last = first] = range.split('-').map(Number);
-      if (slot >= first! && slot <= last!) return info.port;
-    }
-  }
-  throw new Error(`no master serves slot ${slot}`);
-}
 
 it('kill -9 of a master under load: writes resume after failover and every acknowledged write survives', { timeout: 80_000 }, async (t) => {
   const rootNodes = cluster.rootNodes;
@@ -58,7 +45,7 @@ it('kill -9 of a master under load: writes resume after failover and every ackno
         connectTimeoutMs: 1000,
       }),
   );
-  const masterOf = await Promise.all(sessions.map((session) => masterPortOf(session.keys.items)));
+  const masterOf = await Promise.all(sessions.map((session) => masterPortOf(cluster, session.keys.items)));
   const victimPort = masterOf[0]!;
   const victim: RedisServerHandle = cluster.nodes.find((node) => node.port === victimPort)!;
   const onVictim = new Set(masterOf.flatMap((port, i) => (port === victimPort ? [i] : [])));
@@ -141,7 +128,7 @@ it('kill -9 of a master under load: writes resume after failover and every ackno
     }
   }
   // The new master of the failed shard serves the conversations that lived there.
-  const newMasterPort = await masterPortOf(sessions[0]!.keys.items);
+  const newMasterPort = await masterPortOf(cluster, sessions[0]!.keys.items);
   assert.notEqual(newMasterPort, victimPort);
   const newMaster = createClient({ url: `redis://127.0.0.1:${newMasterPort}` });
   newMaster.on('error', () => {});

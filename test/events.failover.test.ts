@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AgentInputItem } from '@openai/agents';
 import { closeSharedConnections, RedisSession, type ChangeEvent, type GapInfo } from 'agents-redis-session';
 import {
+  masterPortOf,
   startRedisCluster,
   startRedisSentinel,
   waitUntil,
@@ -68,19 +69,6 @@ describe('subscriptions come back after a Redis Cluster failover', () => {
     await cluster?.stop();
   });
 
-  /** The port of the healthy master serving `key`. */
-  async function masterPortOf(key: string): Promise<number> {
-    const node = cluster.nodes.find((candidate) => candidate.running)!;
-    const slot = Number(await node.command(['CLUSTER', 'KEYSLOT', key]));
-    for (const info of await cluster.clusterNodes()) {
-      if (!info.flags.includes('master') || info.flags.some((flag) => flag.startsWith('fail'))) continue;
-      for (const range of info.slots) {
-        const [first, last = first] = range.split('-').map(Number);
-        if (slot >= first! && slot <= last!) return info.port;
-      }
-    }
-    throw new Error(`no master serves slot ${slot}`);
-  }
 
   it('kill -9 of the master owning the conversation: the same subscription receives events of writes after the promotion', { timeout: 90_000 }, async (t) => {
     const session = new RedisSession({
@@ -94,7 +82,7 @@ describe('subscriptions come back after a Redis Cluster failover', () => {
       await session.addItems([user('before')]);
       await waitUntil(() => feed.events.length === 1, { timeoutMs: 10_000, description: 'the event before the kill' });
 
-      const victimPort = await masterPortOf(session.keys.items);
+      const victimPort = await masterPortOf(cluster, session.keys.items);
       const victim = cluster.nodes.find((node) => node.port === victimPort)!;
       const killedAt = Date.now();
       await victim.kill9();
@@ -112,7 +100,7 @@ describe('subscriptions come back after a Redis Cluster failover', () => {
           `(${attempts} write(s)); gaps ${JSON.stringify(feed.gaps)}`,
       );
 
-      const newMasterPort = await masterPortOf(session.keys.items);
+      const newMasterPort = await masterPortOf(cluster, session.keys.items);
       assert.notEqual(newMasterPort, victimPort);
       const last = feed.events.at(-1)!;
       assert.equal(last.conversationId, 'failover-feed');

@@ -17,6 +17,7 @@ export {
   type StopOptions,
 } from './redisServer.js';
 export {
+  masterPortOf,
   parseClusterNodes,
   startRedisCluster,
   type ClusterNodeInfo,

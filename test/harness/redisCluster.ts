@@ -207,3 +207,18 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     stop,
   };
 }
+
+/** The port of the healthy master that serves `key`'s slot, asked of a running node. */
+export async function masterPortOf(cluster: RedisClusterHandle, key: string): Promise<number> {
+  const node = cluster.nodes.find((candidate) => candidate.running);
+  if (!node) throw new Error('no cluster node is running');
+  const slot = Number(await node.command(['CLUSTER', 'KEYSLOT', key]));
+  for (const info of await cluster.clusterNodes()) {
+    if (!info.flags.includes('master') || info.flags.some((flag) => flag.startsWith('fail'))) continue;
+    for (const range of info.slots) {
+      const [first, last = first] = range.split('-').map(Number);
+      if (slot >= first! && slot <= last!) return info.port;
+    }
+  }
+  throw new Error(`no master serves slot ${slot}`);
+}
