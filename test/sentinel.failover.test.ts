@@ -15,7 +15,7 @@ import {
   RedisSessionDurabilityError,
   sharedConnectionCount,
 } from 'agents-redis-session';
-import { startRedisSentinel, waitUntil, type RedisSentinelHandle } from './harness/index.js';
+import { killMasterAndAwaitPromotion, startRedisSentinel, waitUntil, type RedisSentinelHandle } from './harness/index.js';
 
 const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 const FAILOVER_BOUND_MS = 30_000;
@@ -133,13 +133,7 @@ describe('RedisSession through Sentinel', () => {
       assert.equal(await deployment.masterPort(), deployment.master.port);
 
       const killedAt = Date.now();
-      await deployment.master.kill9();
-      await waitUntil(async () => (await deployment.masterPort()) === deployment.replica.port, {
-        timeoutMs: FAILOVER_BOUND_MS,
-        intervalMs: 100,
-        description: 'the sentinels to promote the replica',
-      });
-      const promotedMs = Date.now() - killedAt;
+      const promotedMs = await killMasterAndAwaitPromotion(deployment, FAILOVER_BOUND_MS);
       let attempts = 0;
       await waitUntil(
         async () => {

@@ -24,5 +24,5 @@ export {
   type RedisClusterHandle,
   type RedisClusterOptions,
 } from './redisCluster.js';
-export { startRedisSentinel, type RedisSentinelHandle, type RedisSentinelOptions } from './redisSentinel.js';
+export { killMasterAndAwaitPromotion, startRedisSentinel, type RedisSentinelHandle, type RedisSentinelOptions } from './redisSentinel.js';
 export { sleep, StopWaiting, waitUntil, type WaitUntilOptions } from './waitUntil.js';

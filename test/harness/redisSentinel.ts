@@ -119,3 +119,18 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
     throw error;
   }
 }
+
+/**
+ * Kills the master with SIGKILL and waits until the sentinels have promoted
+ * the replica. Returns the time from the kill to the promotion, in ms.
+ */
+export async function killMasterAndAwaitPromotion(deployment: RedisSentinelHandle, timeoutMs: number): Promise<number> {
+  const killedAt = Date.now();
+  await deployment.master.kill9();
+  await waitUntil(async () => (await deployment.masterPort()) === deployment.replica.port, {
+    timeoutMs,
+    intervalMs: 100,
+    description: 'the sentinels to promote the replica',
+  });
+  return Date.now() - killedAt;
+}
