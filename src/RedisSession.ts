@@ -66,7 +66,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   private readonly ttlArg: string;
   /** ARGV[1..4] of the writing scripts: the TTL and the change-event arguments (see src/scripts/lua/lib/changeEvents.lua). */
   private readonly scriptArgs: readonly [string, string, string, string];
-  private readonly subscriberOptions: { borrowed: boolean; redisUrl: string | undefined; connectTimeoutMs: number; commandTimeoutMs: number };
+  private readonly timeouts: { connectTimeoutMs: number; commandTimeoutMs: number };
   /** The subscriber connection of a session built with `client`: its own duplicate of that client. */
   private ownSubscriber: SubscriberHub | undefined;
   private readonly subscriptions = new Set<() => Promise<void>>();
@@ -99,14 +99,15 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     this.scriptArgs = [this.ttlArg, ...eventArguments(this.changeEvents, this.conversationId, this.keyPrefix)];
     const connectTimeoutMs = validateTimeout(options.connectTimeoutMs, 'connectTimeoutMs');
     const commandTimeoutMs = validateTimeout(options.commandTimeoutMs, 'commandTimeoutMs');
-    this.subscriberOptions = { borrowed: options.client !== undefined, redisUrl: options.redisUrl, connectTimeoutMs, commandTimeoutMs };
+    this.timeouts = { connectTimeoutMs, commandTimeoutMs };
     this.connection = connectionSource({
       client: options.client,
       redisUrl: options.redisUrl,
       cluster: options.cluster,
       sentinel: options.sentinel,
       durability: options.durability,
-      timeouts: { connectTimeoutMs, commandTimeoutMs },
+      tls: options.tls,
+      timeouts: this.timeouts,
     });
   }
 
@@ -307,9 +308,9 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
 
   /** The subscriber connection: the process's shared one for a URL, the session's own duplicate for a `client`. */
   private subscriberHub(redis: RedisCommandTarget): SubscriberHub {
-    const { borrowed, redisUrl, ...timeouts } = this.subscriberOptions;
-    if (!borrowed) return subscriberHub({ commands: redis, shared: true, redisUrl, timeouts });
-    this.ownSubscriber ??= subscriberHub({ commands: redis, shared: false, redisUrl: undefined, timeouts });
+    const { endpoint } = this.connection;
+    if (endpoint) return subscriberHub({ commands: redis, shared: true, endpoint, timeouts: this.timeouts });
+    this.ownSubscriber ??= subscriberHub({ commands: redis, shared: false, endpoint: undefined, timeouts: this.timeouts });
     return this.ownSubscriber;
   }
 

@@ -9,6 +9,7 @@ export type { ConversationKeys } from './config/keys.js';
 export type { RedisConnection } from './connection/commandTarget.js';
 export type { ClusterOptions, SentinelOptions } from './connection/endpoints.js';
 export type { DurabilityOptions } from './connection/durability.js';
+export type { TlsOptions, PemData } from './config/tls.js';
 export { DEFAULT_KEY_PREFIX } from './config/keys.js';
 export { DEFAULT_REDIS_URL, redactRedisUrl } from './config/redisUrl.js';
 export { MAX_TTL_SECONDS } from './config/options.js';

@@ -2,6 +2,7 @@ import type { RedisConnection } from '../connection/commandTarget.js';
 import type { DurabilityOptions } from '../connection/durability.js';
 import type { ClusterOptions, SentinelOptions } from '../connection/endpoints.js';
 import { RedisSessionConfigError } from '../errors.js';
+import type { TlsOptions } from './tls.js';
 import { describe } from './describeValue.js';
 import type { Logger } from '../logger.js';
 
@@ -74,6 +75,12 @@ export interface RedisSessionOptions {
    * failure: replication stays asynchronous. Not available with a pool.
    */
   durability?: DurabilityOptions;
+  /**
+   * TLS settings for a `rediss://` URL (or a TLS cluster or sentinel-managed
+   * master): the CA to trust, a client certificate, the server name to verify.
+   * The server's certificate is always verified unless `rejectUnauthorized: false`.
+   */
+  tls?: TlsOptions;
 }
 
 /** Ten years: any TTL beyond this is taken as a mistake (milliseconds passed as seconds, say). */

@@ -1,4 +1,5 @@
 import { resolveRedisUrl } from '../config/redisUrl.js';
+import { validateTls, type TlsOptions } from '../config/tls.js';
 import { RedisSessionConfigError } from '../errors.js';
 import { asCommandTarget, type RedisCommandTarget, type RedisConnection } from './commandTarget.js';
 import { assertDurabilitySupported, validateDurability, withDurability, type DurabilityOptions } from './durability.js';
@@ -17,6 +18,8 @@ import { sharedConnection, type SharedConnection } from './sharedConnections.js'
 export interface ConnectionSource {
   /** The server, for errors and logs, with any password redacted. */
   readonly target: string;
+  /** Where a connection opened from options goes; `undefined` for a borrowed client. */
+  readonly endpoint: ConnectionEndpoint | undefined;
   /** The command target with command timeouts applied: directly once connected, else a promise. */
   commands(): RedisCommandTarget | Promise<RedisCommandTarget>;
   /** The last connection error seen, to explain a timeout. */
@@ -36,6 +39,7 @@ export function connectionSource(options: {
   cluster?: ClusterOptions;
   sentinel?: SentinelOptions;
   durability?: DurabilityOptions;
+  tls?: TlsOptions;
   timeouts: ConnectionTimeouts;
 }): ConnectionSource {
   const given = (['client', 'redisUrl', 'cluster', 'sentinel'] as const).filter((name) => options[name] !== undefined);
@@ -45,15 +49,17 @@ export function connectionSource(options: {
     );
   }
   const durability = validateDurability(options.durability);
+  const tls = validateTls(options.tls);
   if (options.client !== undefined) {
+    if (tls) throw new RedisSessionConfigError('The tls option applies to connections the session opens; configure TLS on the client you pass instead.');
     return borrowedClient(options.client, options.timeouts.commandTimeoutMs, durability);
   }
   const endpoint =
     options.cluster !== undefined
-      ? clusterEndpoint(options.cluster)
+      ? clusterEndpoint(options.cluster, tls)
       : options.sentinel !== undefined
-        ? sentinelEndpoint(options.sentinel)
-        : endpointFromUrl(resolveRedisUrl(options.redisUrl));
+        ? sentinelEndpoint(options.sentinel, tls)
+        : endpointFromUrl(resolveRedisUrl(options.redisUrl), tls);
   if (durability) assertDurabilitySupported(undefined, endpoint.poolSize);
   return leasedConnection(endpoint, options.timeouts, durability);
 }
@@ -74,6 +80,7 @@ function borrowedClient(client: RedisConnection, commandTimeoutMs: number, durab
   }
   return {
     target: 'the client passed in the client option',
+    endpoint: undefined,
     commands: () => commands,
     lastError: () => undefined,
     release: async () => {},
@@ -96,6 +103,7 @@ function leasedConnection(
   };
   return {
     target: endpoint.target,
+    endpoint,
     commands: () => {
       if (!lease) {
         lease = sharedConnection(endpoint, timeouts);

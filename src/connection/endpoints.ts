@@ -1,5 +1,6 @@
 import { createClient, createClientPool, createCluster, createSentinel } from 'redis';
 import { isMultiHostUrl, parseMultiHostUrl, parseRedisUrl, type HostAndPort, type ParsedRedisUrl } from '../config/redisUrl.js';
+import type { ResolvedTls } from '../config/tls.js';
 import { RedisSessionConfigError } from '../errors.js';
 import type { RedisCommandTarget } from './commandTarget.js';
 
@@ -30,6 +31,11 @@ export interface ConnectionEndpoint {
   readonly poolSize: number;
   /** Creates the (not yet connected) node-redis object; `onError` receives its error events. */
   create(timeouts: ConnectionTimeouts, onError: (error: unknown) => void): OwnedConnection;
+  /**
+   * Creates one plain client to the same server, for subscribing: only a pool
+   * needs it (a client or cluster client is duplicated instead).
+   */
+  createSubscriber?(timeouts: ConnectionTimeouts): unknown;
 }
 
 /** Options of a session's `cluster` option: the seed nodes of a Redis Cluster. */
@@ -62,6 +68,20 @@ interface LifeCycle {
 
 const reconnectStrategy = (retries: number): number => Math.min(50 * 2 ** retries, 2000);
 
+/** node-redis socket options for a connection the package opens: timeouts, reconnects and TLS. */
+function socketOptions(connectTimeoutMs: number, tls: ResolvedTls | undefined) {
+  return { connectTimeout: connectTimeoutMs, reconnectStrategy, ...tls?.socket };
+}
+
+/** The `tls` option takes effect only on TLS URLs; with a plain URL it is a mistake, not a no-op. */
+function assertTlsUrl(tls: ResolvedTls | undefined, isTls: boolean, target: string): void {
+  if (tls && !isTls) {
+    throw new RedisSessionConfigError(
+      `The tls option was given but ${target} is not a TLS URL: use rediss:// (or remove the tls option).`,
+    );
+  }
+}
+
 function own(connection: LifeCycle, onError: (error: unknown) => void): OwnedConnection {
   connection.on('error', onError);
   return {
@@ -74,23 +94,26 @@ function own(connection: LifeCycle, onError: (error: unknown) => void): OwnedCon
 }
 
 /** One server (or a pool of connections to it, with `?max_connections=`), from a `redis://` or `rediss://` URL. */
-export function standaloneEndpoint(url: ParsedRedisUrl): ConnectionEndpoint {
+export function standaloneEndpoint(url: ParsedRedisUrl, tls?: ResolvedTls): ConnectionEndpoint {
+  assertTlsUrl(tls, url.tls, url.target);
   const poolSize = url.poolSize ?? 1;
+  const clientOptions = ({ connectTimeoutMs, commandTimeoutMs }: ConnectionTimeouts) => ({
+    url: url.connectionUrl,
+    socket: socketOptions(connectTimeoutMs, tls),
+    commandOptions: { timeout: commandTimeoutMs },
+  });
   return {
-    key: JSON.stringify(['standalone', url.connectionUrl, url.poolSize]),
+    key: JSON.stringify(['standalone', url.connectionUrl, url.poolSize, tls?.identity]),
     target: url.target,
     poolSize,
-    create: ({ connectTimeoutMs, commandTimeoutMs }, onError) => {
-      const clientOptions = {
-        url: url.connectionUrl,
-        socket: { connectTimeout: connectTimeoutMs, reconnectStrategy },
-        commandOptions: { timeout: commandTimeoutMs },
-      };
+    createSubscriber: (timeouts) => createClient(clientOptions(timeouts)),
+    create: (timeouts, onError) => {
+      const { commandTimeoutMs } = timeouts;
       // A client and a pool share these methods; only their construction differs.
       const connection: LifeCycle =
         poolSize > 1
-          ? createClientPool(clientOptions, { minimum: 1, maximum: poolSize, acquireTimeout: commandTimeoutMs })
-          : createClient(clientOptions);
+          ? createClientPool(clientOptions(timeouts), { minimum: 1, maximum: poolSize, acquireTimeout: commandTimeoutMs })
+          : createClient(clientOptions(timeouts));
       return own(connection, onError);
     },
   };
@@ -101,7 +124,7 @@ export function standaloneEndpoint(url: ParsedRedisUrl): ConnectionEndpoint {
  * URL apply to every node, since node-redis connects to discovered nodes with
  * its `defaults` only.
  */
-export function clusterEndpoint(options: ClusterOptions): ConnectionEndpoint {
+export function clusterEndpoint(options: ClusterOptions, tls?: ResolvedTls): ConnectionEndpoint {
   const rootNodes = Array.isArray(options?.rootNodes) ? options.rootNodes : [];
   if (rootNodes.length === 0 || rootNodes.some((node) => typeof node?.url !== 'string')) {
     throw new RedisSessionConfigError('cluster.rootNodes must list at least one node, for example [{ url: "redis://10.0.0.1:7000" }].');
@@ -115,16 +138,19 @@ export function clusterEndpoint(options: ClusterOptions): ConnectionEndpoint {
     username: first.username ? decodeURIComponent(first.username) : undefined,
     password: first.password ? decodeURIComponent(first.password) : undefined,
   };
+  assertTlsUrl(tls, parsed.every((node) => node.tls), parsed[0]!.target);
   const urls = parsed.map((node) => node.connectionUrl.replace(/\/0$/, ''));
+  // Discovered nodes get only `defaults`, not a URL: a rediss:// seed must turn TLS on there too.
+  const nodeTls: ResolvedTls | undefined = tls ?? (parsed[0]!.tls ? { socket: { tls: true, rejectUnauthorized: true }, identity: '' } : undefined);
   return {
-    key: JSON.stringify(['cluster', urls]),
+    key: JSON.stringify(['cluster', urls, tls?.identity]),
     target: `Redis Cluster ${parsed.map((node) => node.target.replace(/\/0$/, '')).join(', ')}`,
     poolSize: 1,
     create: ({ connectTimeoutMs, commandTimeoutMs }, onError) =>
       own(
         createCluster({
-          rootNodes: urls.map((url) => ({ url, socket: { connectTimeout: connectTimeoutMs, reconnectStrategy } })),
-          defaults: { ...credentials, socket: { connectTimeout: connectTimeoutMs, reconnectStrategy } },
+          rootNodes: urls.map((url) => ({ url, socket: socketOptions(connectTimeoutMs, nodeTls) })),
+          defaults: { ...credentials, socket: socketOptions(connectTimeoutMs, nodeTls) },
           commandOptions: { timeout: commandTimeoutMs },
           // After a node drops, refresh the slot map soon, so that a failover is noticed in about a second.
           topologyRefreshOnReconnectionAttemptStrategy: 500,
@@ -135,7 +161,7 @@ export function clusterEndpoint(options: ClusterOptions): ConnectionEndpoint {
 }
 
 /** A master found through Redis Sentinel, which follows it across failovers. */
-export function sentinelEndpoint(options: SentinelOptions): ConnectionEndpoint {
+export function sentinelEndpoint(options: SentinelOptions, tls?: ResolvedTls): ConnectionEndpoint {
   const { name, sentinelRootNodes, username, password } = options ?? ({} as SentinelOptions);
   const database = options?.database ?? 0;
   if (typeof name !== 'string' || name === '') {
@@ -155,7 +181,7 @@ export function sentinelEndpoint(options: SentinelOptions): ConnectionEndpoint {
   const hosts = nodes.map(({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`).join(',');
   const auth = password === undefined ? '' : `${username ? `${encodeURIComponent(username)}:` : ''}***@`;
   return {
-    key: JSON.stringify(['sentinel', name, nodes, username, password, database]),
+    key: JSON.stringify(['sentinel', name, nodes, username, password, database, tls?.identity]),
     target: `redis+sentinel://${auth}${hosts}/${name}/${database}`,
     poolSize: 1,
     create: ({ connectTimeoutMs, commandTimeoutMs }, onError) =>
@@ -165,8 +191,9 @@ export function sentinelEndpoint(options: SentinelOptions): ConnectionEndpoint {
           sentinelRootNodes: nodes,
           // One master connection (the default), so WAIT for durability runs on the connection that wrote.
           masterPoolSize: 1,
-          nodeClientOptions: { username, password, database, socket: { connectTimeout: connectTimeoutMs, reconnectStrategy } },
-          sentinelClientOptions: { socket: { connectTimeout: connectTimeoutMs, reconnectStrategy } },
+          // TLS, when given, is for the master and replicas; the sentinels are asked over plain TCP.
+          nodeClientOptions: { username, password, database, socket: socketOptions(connectTimeoutMs, tls) },
+          sentinelClientOptions: { socket: socketOptions(connectTimeoutMs, undefined) },
           commandOptions: { timeout: commandTimeoutMs },
           // Check the topology often, so that a failover is noticed quickly even without a failing command.
           scanInterval: 1000,
@@ -180,8 +207,8 @@ export function sentinelEndpoint(options: SentinelOptions): ConnectionEndpoint {
  * The endpoint of a URL: `redis://`/`rediss://` (one server), `redis+cluster://host:port,...`
  * or `redis+sentinel://[user:pass@]host:port,.../<masterName>[/db]`.
  */
-export function endpointFromUrl(url: string): ConnectionEndpoint {
-  if (!isMultiHostUrl(url)) return standaloneEndpoint(parseRedisUrl(url));
+export function endpointFromUrl(url: string, tls?: ResolvedTls): ConnectionEndpoint {
+  if (!isMultiHostUrl(url)) return standaloneEndpoint(parseRedisUrl(url), tls);
   const parsed = parseMultiHostUrl(url);
   const auth =
     parsed.password === undefined
@@ -191,9 +218,12 @@ export function endpointFromUrl(url: string): ConnectionEndpoint {
     if (parsed.path.length > 0) {
       throw new RedisSessionConfigError(`Invalid Redis URL ${parsed.target}: a cluster URL has no path (a cluster has only database 0).`);
     }
-    return clusterEndpoint({
-      rootNodes: parsed.hosts.map(({ host, port }) => ({ url: `redis://${auth}${host.includes(':') ? `[${host}]` : host}:${port}` })),
-    });
+    // A cluster URL with the tls option reaches its nodes over TLS.
+    const scheme = tls ? 'rediss' : 'redis';
+    return clusterEndpoint(
+      { rootNodes: parsed.hosts.map(({ host, port }) => ({ url: `${scheme}://${auth}${host.includes(':') ? `[${host}]` : host}:${port}` })) },
+      tls,
+    );
   }
   const [name, db, ...rest] = parsed.path;
   if (name === undefined || rest.length > 0 || (db !== undefined && !/^\d{1,5}$/.test(db))) {
@@ -205,5 +235,5 @@ export function endpointFromUrl(url: string): ConnectionEndpoint {
     username: parsed.username,
     password: parsed.password,
     database: db === undefined ? 0 : Number(db),
-  });
+  }, tls);
 }

@@ -1,6 +1,5 @@
-import { createClient } from 'redis';
-import { parseRedisUrl, resolveRedisUrl } from '../config/redisUrl.js';
 import type { RedisCommandTarget } from '../connection/commandTarget.js';
+import type { ConnectionEndpoint } from '../connection/endpoints.js';
 import type { ConnectionTimeouts } from '../connection/sharedConnections.js';
 import { RedisSessionConfigError } from '../errors.js';
 import { SubscriberHub, type PubSubClient } from './subscriberHub.js';
@@ -11,8 +10,8 @@ export interface SubscriberSource {
   readonly commands: RedisCommandTarget;
   /** True for a connection the package opened from a URL; false for a `client` the caller passed in. */
   readonly shared: boolean;
-  /** The `redisUrl` option, for a pool (which cannot be duplicated). */
-  readonly redisUrl: string | undefined;
+  /** Where the package's own connection goes, for a pool (which cannot be duplicated); `undefined` for a caller's client. */
+  readonly endpoint: ConnectionEndpoint | undefined;
   readonly timeouts: ConnectionTimeouts;
 }
 
@@ -54,17 +53,9 @@ function subscriberFactory(source: SubscriberSource): () => PubSubClient {
   const commands = source.commands as unknown as { duplicate?: () => PubSubClient };
   // A client or cluster client: a duplicate has the same servers, credentials and options.
   if (typeof commands.duplicate === 'function') return () => commands.duplicate!();
-  if (source.shared) {
-    // A pool: subscribe on one client of its own, to the same URL.
-    const url = parseRedisUrl(resolveRedisUrl(source.redisUrl)).connectionUrl;
-    const { connectTimeoutMs, commandTimeoutMs } = source.timeouts;
-    return () =>
-      createClient({
-        url,
-        socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) },
-        commandOptions: { timeout: commandTimeoutMs },
-      }) as unknown as PubSubClient;
-  }
+  const createSubscriber = source.shared ? source.endpoint?.createSubscriber : undefined;
+  // A pool: subscribe on one client of its own, to the same server with the same options.
+  if (createSubscriber) return () => createSubscriber(source.timeouts) as PubSubClient;
   throw new RedisSessionConfigError(
     'Subscribing needs a node-redis client or cluster client: a client pool cannot be duplicated into a subscriber. ' +
       'Pass a client from createClient or createCluster, or a redisUrl.',

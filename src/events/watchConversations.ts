@@ -3,6 +3,7 @@ import { validateTimeout } from '../config/options.js';
 import type { RedisConnection } from '../connection/commandTarget.js';
 import { connectionSource } from '../connection/connectionSource.js';
 import type { ClusterOptions, SentinelOptions } from '../connection/endpoints.js';
+import type { TlsOptions } from '../config/tls.js';
 import { toSessionError } from '../connection/errorMapping.js';
 import { RedisSessionInputError } from '../errors.js';
 import { defaultLogger, type Logger } from '../logger.js';
@@ -20,6 +21,8 @@ export interface WatchConversationsOptions {
   cluster?: ClusterOptions;
   /** As in `RedisSession`: a master found through Redis Sentinel. */
   sentinel?: SentinelOptions;
+  /** As in `RedisSession`: TLS settings for a `rediss://` URL. */
+  tls?: TlsOptions;
   /** The key prefix to watch. Default `conv:`. */
   keyPrefix?: string;
   /** Logger for listener failures. Default: the SDK's logger. */
@@ -47,12 +50,12 @@ export async function watchConversations(options: WatchConversationsOptions, lis
     connectTimeoutMs: validateTimeout(options.connectTimeoutMs, 'connectTimeoutMs'),
     commandTimeoutMs: validateTimeout(options.commandTimeoutMs, 'commandTimeoutMs'),
   };
-  const { client, redisUrl, cluster, sentinel } = options;
-  const source = connectionSource({ client, redisUrl, cluster, sentinel, timeouts });
+  const { client, redisUrl, cluster, sentinel, tls } = options;
+  const source = connectionSource({ client, redisUrl, cluster, sentinel, tls, timeouts });
   try {
     // The lease on the command connection is held while watching: it keys the process's shared subscriber connection.
     const commands = await source.commands();
-    const hub = subscriberHub({ commands, shared: options.client === undefined, redisUrl: options.redisUrl, timeouts });
+    const hub = subscriberHub({ commands, shared: source.endpoint !== undefined, endpoint: source.endpoint, timeouts });
     const stop = await hub.listen('plain', prefixChannel(keyPrefix), deliverEvents(listener, options.logger ?? defaultLogger));
     return async () => {
       await stop();
