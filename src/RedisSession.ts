@@ -7,6 +7,7 @@ import type {
   SessionHistoryTransactionAwareSession,
 } from '@openai/agents';
 import { conversationKeys, DEFAULT_KEY_PREFIX, validateConversationId, validateKeyPrefix, type ConversationKeys } from './config/keys.js';
+import { validateLimits } from './config/limits.js';
 import { validateChangeEvents, validateLimit, validateTimeout, validateTtl, type RedisSessionOptions } from './config/options.js';
 import type { RedisCommandTarget } from './connection/commandTarget.js';
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
@@ -27,7 +28,9 @@ import type { SubscriberHub } from './events/subscriberHub.js';
 import { subscriberHub } from './events/subscribers.js';
 import { defaultLogger, mayLogContent, type Logger } from './logger.js';
 import { scripts } from './scripts/index.js';
-import { decodeItem, encodeItems } from './serialization/codec.js';
+import { encryptedCodec } from './encryption/encryptedCodec.js';
+import { validateEncryption } from './encryption/keyring.js';
+import { plainCodec, type ItemCodec } from './serialization/itemCodec.js';
 
 /**
  * Conversation memory for the OpenAI Agents SDK, kept in Redis.
@@ -62,10 +65,17 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   readonly limit: number | undefined;
   /** Whether every write publishes a change event (the `changeEvents` option). */
   readonly changeEvents: boolean;
+  /** The longest history kept (the `maxItems` option), or `undefined` for no limit. */
+  readonly maxItems: number | undefined;
 
   private readonly ttlArg: string;
-  /** ARGV[1..4] of the writing scripts: the TTL and the change-event arguments (see src/scripts/lua/lib/changeEvents.lua). */
-  private readonly scriptArgs: readonly [string, string, string, string];
+  /**
+   * ARGV[1..6] of the writing scripts: the TTL, the change-event arguments
+   * (see src/scripts/lua/lib/changeEvents.lua), maxItems and overflow (lib/historyLimit.lua).
+   */
+  private readonly scriptArgs: readonly [string, string, string, string, string, string];
+  /** Turns items into stored entries and back: plain JSON, or encrypted. */
+  private readonly codec: ItemCodec;
   private readonly timeouts: { connectTimeoutMs: number; commandTimeoutMs: number };
   /** The subscriber connection of a session built with `client`: its own duplicate of that client. */
   private ownSubscriber: SubscriberHub | undefined;
@@ -96,7 +106,16 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     this.limit = options.limit === undefined ? undefined : validateLimit(options.limit, 'limit');
     this.logger = options.logger ?? defaultLogger;
     this.changeEvents = validateChangeEvents(options.changeEvents);
-    this.scriptArgs = [this.ttlArg, ...eventArguments(this.changeEvents, this.conversationId, this.keyPrefix)];
+    const limits = validateLimits(options);
+    this.maxItems = limits.maxItems === 0 ? undefined : limits.maxItems;
+    this.codec =
+      options.encryption === undefined
+        ? plainCodec(limits.maxItemBytes)
+        : encryptedCodec(validateEncryption(options.encryption), this.conversationId, this.keys.items, limits.maxItemBytes);
+    let events = eventArguments(this.changeEvents, this.conversationId, this.keyPrefix);
+    // Ciphertext never goes out on pub/sub: events of an encrypted conversation carry counts only.
+    if (events[0] === '1' && !this.codec.eventsCarryItems) events = ['2', events[1], events[2]];
+    this.scriptArgs = [this.ttlArg, ...events, String(limits.maxItems), limits.overflow];
     const connectTimeoutMs = validateTimeout(options.connectTimeoutMs, 'connectTimeoutMs');
     const commandTimeoutMs = validateTimeout(options.commandTimeoutMs, 'commandTimeoutMs');
     this.timeouts = { connectTimeoutMs, commandTimeoutMs };
@@ -138,16 +157,21 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
         : this.readAndSlideExpiry(redis, start),
     );
     let items = this.decodeEntries(entries);
-    if (limit === undefined && window !== undefined) items = trimToSafeBoundary(items);
+    // maxItems trims the oldest items, which may leave a tool result without its call at the start.
+    if (limit === undefined && (window !== undefined || this.maxItems !== undefined)) items = trimToSafeBoundary(items);
     this.logContent('Got items', items);
     return items;
   }
 
   /**
    * Appends items, all or none, in one round trip. Every item is checked and
-   * serialized before anything is sent.
+   * serialized before anything is sent. With `maxItems`, the oldest items
+   * beyond it are dropped in the same step (or, with `overflow: 'reject'`,
+   * the write is refused).
    *
    * @throws {RedisSessionInputError} when an item cannot be stored as JSON (nothing is written).
+   * @throws {RedisSessionLimitError} when an item exceeds `maxItemBytes`, or the
+   * history would exceed `maxItems` with `overflow: 'reject'` (nothing is written).
    */
   async addItems(items: AgentInputItem[]): Promise<void> {
     this.assertOpen('addItems');
@@ -155,10 +179,10 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
       throw new RedisSessionInputError('addItems expects an array of AgentInputItem objects. Nothing was written.');
     }
     if (items.length === 0) return;
-    const entries = encodeItems(items);
+    const entries = this.codec.encode(items);
     this.logContent('Adding items', items);
     await this.execute('addItems', (redis) =>
-      this.ttl === null && !this.changeEvents
+      this.ttl === null && !this.changeEvents && this.maxItems === undefined
         ? redis.rPush(this.keys.items, entries)
         : scripts.pushItems.run(redis, this.keys.all, [...this.argsFor(entries), '0', ...entries]),
     );
@@ -176,7 +200,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
           : (scripts.popItem.run(redis, this.keys.all, this.scriptArgs) as Promise<string | null>),
       );
       if (entry === null || entry === undefined) return undefined;
-      const item = decodeItem(entry);
+      const item = this.codec.decode(entry);
       if (item) {
         this.logContent('Popped item', [item]);
         return item;
@@ -205,7 +229,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    */
   async applyHistoryTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
     this.assertOpen('applyHistoryTransaction');
-    const prepared = prepareTransaction(args);
+    const prepared = prepareTransaction(args, this.codec);
     const outcome = await this.execute('applyHistoryTransaction', (redis) =>
       scripts.applyTransaction.run(redis, this.keys.all, [
         ...this.argsFor(prepared.replacement),
@@ -238,7 +262,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     if (!Array.isArray(items)) {
       throw new RedisSessionInputError('replaceHistoryWithCompaction expects an array of items. Nothing was written.');
     }
-    const entries = encodeItems(items);
+    const entries = this.codec.encode(items);
     await this.execute('replaceHistoryWithCompaction', (redis) =>
       scripts.pushItems.run(redis, this.keys.all, [...this.argsFor(entries), '1', ...entries]),
     );
@@ -251,7 +275,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    */
   async applyHistoryMutations(args: SessionHistoryRewriteArgs): Promise<void> {
     this.assertOpen('applyHistoryMutations');
-    const mutationArgs = prepareMutations(args);
+    const mutationArgs = prepareMutations(args, this.codec);
     if (mutationArgs.length === 0) return;
     await this.execute('applyHistoryMutations', (redis) =>
       scripts.mutateHistory.run(redis, this.keys.all, [...this.scriptArgs, ...mutationArgs]),
@@ -300,10 +324,10 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     await this.connection.release();
   }
 
-  /** ARGV[1..4] of a script that appends `entries`: their events carry them unless they are too large. */
+  /** ARGV[1..6] of a script that appends `entries`: their events carry them unless they are too large. */
   private argsFor(entries: readonly string[]): string[] {
-    const [ttl, ...events] = this.scriptArgs;
-    return [ttl, ...eventArgumentsFor(events, entries)];
+    const [ttl, mode, identity, channel, ...limits] = this.scriptArgs;
+    return [ttl, ...eventArgumentsFor([mode, identity, channel], entries), ...limits];
   }
 
   /** The subscriber connection: the process's shared one for a URL, the session's own duplicate for a `client`. */
@@ -350,7 +374,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     const items: AgentInputItem[] = [];
     let skipped = 0;
     for (const entry of entries) {
-      const item = decodeItem(entry);
+      const item = this.codec.decode(entry);
       if (item) items.push(item);
       else skipped++;
     }

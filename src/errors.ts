@@ -101,3 +101,24 @@ export class RedisSessionDurabilityError extends RedisSessionError {
     this.required = required;
   }
 }
+
+/**
+ * A write would break a configured limit (`maxItemBytes`, or `maxItems` with
+ * `overflow: 'reject'`). Nothing was written.
+ */
+export class RedisSessionLimitError extends RedisSessionError {
+  constructor(message: string) {
+    super('ERR_REDIS_SESSION_LIMIT', `${message} Nothing was written.`);
+  }
+}
+
+/**
+ * A stored entry of an encrypted conversation failed its integrity check: it
+ * was modified, encrypted for another conversation, encrypted with a key that
+ * is not configured, or not encrypted at all. Its content is never returned.
+ */
+export class RedisSessionIntegrityError extends RedisSessionError {
+  constructor(message: string) {
+    super('ERR_REDIS_SESSION_INTEGRITY', message);
+  }
+}

@@ -10,6 +10,8 @@ export type { RedisConnection } from './connection/commandTarget.js';
 export type { ClusterOptions, SentinelOptions } from './connection/endpoints.js';
 export type { DurabilityOptions } from './connection/durability.js';
 export type { TlsOptions, PemData } from './config/tls.js';
+export { DEFAULT_MAX_ITEM_BYTES, type OverflowPolicy } from './config/limits.js';
+export { deriveTenantKey, type EncryptionKey, type EncryptionOptions } from './encryption/keyring.js';
 export { DEFAULT_KEY_PREFIX } from './config/keys.js';
 export { DEFAULT_REDIS_URL, redactRedisUrl } from './config/redisUrl.js';
 export { MAX_TTL_SECONDS } from './config/options.js';
@@ -27,5 +29,7 @@ export {
   RedisSessionConnectionError,
   RedisSessionCommandError,
   RedisSessionDurabilityError,
+  RedisSessionLimitError,
+  RedisSessionIntegrityError,
 } from './errors.js';
 export type { Logger } from './logger.js';

@@ -2,6 +2,8 @@ import type { RedisConnection } from '../connection/commandTarget.js';
 import type { DurabilityOptions } from '../connection/durability.js';
 import type { ClusterOptions, SentinelOptions } from '../connection/endpoints.js';
 import { RedisSessionConfigError } from '../errors.js';
+import type { EncryptionOptions } from '../encryption/keyring.js';
+import type { OverflowPolicy } from './limits.js';
 import type { TlsOptions } from './tls.js';
 import { describe } from './describeValue.js';
 import type { Logger } from '../logger.js';
@@ -81,6 +83,31 @@ export interface RedisSessionOptions {
    * The server's certificate is always verified unless `rejectUnauthorized: false`.
    */
   tls?: TlsOptions;
+  /**
+   * Largest item accepted, in bytes of its JSON (UTF-8). A larger item fails
+   * its write with `RedisSessionLimitError`, and nothing is written. Default
+   * 16 MiB (`DEFAULT_MAX_ITEM_BYTES`).
+   */
+  maxItemBytes?: number;
+  /**
+   * Longest history kept, in items. Default: no limit. What happens when a
+   * write would exceed it is the `overflow` option's choice.
+   */
+  maxItems?: number;
+  /**
+   * What a write does when the history would grow past `maxItems`:
+   * `'trim'` (default) appends, then drops the oldest items in the same atomic
+   * step (reads never start with a tool result whose call was dropped);
+   * `'reject'` refuses the write with `RedisSessionLimitError`, writing nothing.
+   */
+  overflow?: OverflowPolicy;
+  /**
+   * Encrypts every item at rest with AES-256-GCM (node:crypto), under keys
+   * you supply, with rotation. The session's API is unchanged; entries that
+   * were modified are reported with `RedisSessionIntegrityError`. Change
+   * events then carry counts, not items.
+   */
+  encryption?: EncryptionOptions;
 }
 
 /** Ten years: any TTL beyond this is taken as a mistake (milliseconds passed as seconds, say). */

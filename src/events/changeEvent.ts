@@ -22,13 +22,16 @@ export interface ChangeEvent {
   at: number;
   /**
    * The items appended (`add`), or the replacement (`transaction`, `compaction`),
-   * oldest first; absent when their JSON is larger than 64 KiB: then reload with `getItems`.
+   * oldest first; absent when their JSON is larger than 64 KiB, or the conversation
+   * is encrypted at rest: then reload with `getItems`.
    */
   items?: AgentInputItem[];
   /** How many items were appended (`add`, `transaction`, `compaction`), removed (`pop`, `clear`) or rewritten (`mutation`). */
   count: number;
   /** `transaction` only: how many items at the end of the history the replacement took the place of. */
   removed?: number;
+  /** `add`, `transaction`, `compaction` only, when `maxItems` is set: how many of the oldest items were dropped to stay within it. */
+  trimmed?: number;
 }
 
 /** Receives change events. An exception it throws (or a promise it rejects) is logged, never propagated. */

@@ -1,6 +1,6 @@
 import type { SessionHistoryRewriteArgs } from '@openai/agents';
 import { RedisSessionInputError } from '../errors.js';
-import { encodeItem } from '../serialization/codec.js';
+import type { ItemCodec } from '../serialization/itemCodec.js';
 
 function invalid(message: string): never {
   throw new RedisSessionInputError(`${message} Nothing was written.`);
@@ -14,7 +14,7 @@ function invalid(message: string): never {
  *
  * @throws {RedisSessionInputError} when a mutation is malformed.
  */
-export function prepareMutations(args: SessionHistoryRewriteArgs): string[] {
+export function prepareMutations(args: SessionHistoryRewriteArgs, codec: ItemCodec): string[] {
   if (!args || typeof args !== 'object' || !Array.isArray(args.mutations)) {
     invalid('applyHistoryMutations expects { mutations: [...] }.');
   }
@@ -29,6 +29,6 @@ export function prepareMutations(args: SessionHistoryRewriteArgs): string[] {
     if (!replacement || typeof replacement !== 'object' || replacement.type !== 'function_call') {
       invalid(`${where}.replacement must be a function_call item.`);
     }
-    return [JSON.stringify(callId), callId, encodeItem(replacement, `${where}.replacement`)];
+    return [JSON.stringify(callId), callId, ...codec.encode([replacement], `${where}.replacement`)];
   });
 }

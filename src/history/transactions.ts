@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { protocol, type SessionHistoryTransactionArgs } from '@openai/agents';
 import { RedisSessionInputError } from '../errors.js';
-import { canonicalJson, encodeItems } from '../serialization/codec.js';
+import { canonicalJson } from '../serialization/codec.js';
+import type { ItemCodec } from '../serialization/itemCodec.js';
 
 /** A history transaction, checked and serialized, ready for the `applyTransaction` script. */
 export interface PreparedTransaction {
@@ -9,7 +10,7 @@ export interface PreparedTransaction {
   readonly operationField: string;
   /** SHA-256 of the transaction's canonical JSON: equal transactions have equal fingerprints. */
   readonly fingerprint: string;
-  /** The items the history must end with (empty for an append). */
+  /** The items the history must end with (empty for an append), as the script compares them. */
   readonly expectedSuffix: string[];
   /** The items that replace that suffix (or are appended). */
   readonly replacement: string[];
@@ -38,10 +39,12 @@ function checkItems(items: unknown, field: string): unknown[] {
  * Checks the arguments of `applyHistoryTransaction` the way the SDK's
  * `MemorySession` does, and serializes them. Every check runs before anything
  * is sent to Redis, so invalid input never records an operation id.
+ * `codec` turns the items into what is stored (and compared).
  *
  * @throws {RedisSessionInputError} when the arguments are malformed or hold unsupported data.
+ * @throws {RedisSessionLimitError} when a replacement item is larger than `maxItemBytes`.
  */
-export function prepareTransaction(args: SessionHistoryTransactionArgs): PreparedTransaction {
+export function prepareTransaction(args: SessionHistoryTransactionArgs, codec: ItemCodec): PreparedTransaction {
   if (!args || typeof args !== 'object') invalid('Session history transaction arguments must be an object.');
   const { operationId, transaction } = args as Partial<SessionHistoryTransactionArgs>;
   if (typeof operationId !== 'string' || operationId.trim() === '') {
@@ -71,7 +74,7 @@ export function prepareTransaction(args: SessionHistoryTransactionArgs): Prepare
   return {
     operationField: `op:${operationId}`,
     fingerprint,
-    expectedSuffix: encodeItems(expectedSuffix, 'expectedSuffix item'),
-    replacement: encodeItems(replacement, 'replacement item'),
+    expectedSuffix: codec.expected(expectedSuffix, 'expectedSuffix item'),
+    replacement: codec.encode(replacement, 'replacement item'),
   };
 }

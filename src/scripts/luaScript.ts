@@ -19,16 +19,15 @@ export class LuaScript {
    * @param name - A name for logs and errors, such as `applyTransaction`.
    * @param numberOfKeys - How many KEYS the script takes; checked on every call.
    * @param fileText - The contents of the `.lua` file.
-   * @param libraryText - The contents of a `.lua` file of helper functions that the script calls; sent in front of it.
+   * @param libraryTexts - The contents of `.lua` files of helper functions that the script calls; sent in front of it.
    */
   constructor(
     readonly name: string,
     readonly numberOfKeys: number,
     fileText: string,
-    libraryText?: string,
+    ...libraryTexts: string[]
   ) {
-    const script = withoutHeader(fileText);
-    this.source = libraryText === undefined ? script : `${withoutHeader(libraryText)}\n${script}`;
+    this.source = [...libraryTexts, fileText].map(withoutHeader).join('\n');
     this.sha1 = createHash('sha1').update(this.source).digest('hex');
   }
 

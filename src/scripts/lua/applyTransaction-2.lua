@@ -7,22 +7,25 @@
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
   ARGV[1..4]           ttl and change-event arguments (see lib/changeEvents.lua)
-  ARGV[5]              metadata field that records the operation ("op:" .. operationId)
-  ARGV[6]              fingerprint of the transaction (a hash of its canonical JSON)
-  ARGV[7]              S, the length of the expected suffix
-  ARGV[8 .. 7+S]       the expected suffix, serialized, oldest first
-  ARGV[8+S .. n]       the replacement items, serialized, oldest first
+  ARGV[5..6]           maxItems and overflow (see lib/historyLimit.lua)
+  ARGV[7]              metadata field that records the operation ("op:" .. operationId)
+  ARGV[8]              fingerprint of the transaction (a hash of its canonical JSON)
+  ARGV[9]              S, the length of the expected suffix
+  ARGV[10 .. 9+S]      the expected suffix, oldest first: serialized items, or, from an
+                       encrypting session, "\1kid=fp\1kid=fp\1" (the item's fingerprint under each key)
+  ARGV[10+S .. n]      the replacement items, serialized, oldest first
 
   Returns: 'applied', 'duplicate' (same operation id and transaction: nothing to do),
-  'reused' (same operation id, different transaction) or 'mismatch' (the suffix differs).
+  'reused' (same operation id, different transaction), 'mismatch' (the suffix differs),
+  or a HISTORYFULL error (overflow 'reject').
   Nothing is written unless the result is 'applied'; then a 'transaction'
   change event carries the replacement items and how many were removed.
   Cost: O(S + M), independent of the length of the history.
 ]]
 local ttl = tonumber(ARGV[1])
-local field = ARGV[5]
-local fingerprint = ARGV[6]
-local suffixLength = tonumber(ARGV[7])
+local field = ARGV[7]
+local fingerprint = ARGV[8]
+local suffixLength = tonumber(ARGV[9])
 
 local recorded = redis.call('HGET', KEYS[2], field)
 if recorded then
@@ -77,6 +80,11 @@ end
 
 local function sameEntry(stored, expected)
   if stored == expected then return true end
+  if string.byte(expected, 1) == 1 then
+    -- Encrypted items: compare the stored entry's keyed fingerprint with the expected item's under that key.
+    local kid, fp = string.match(stored, '^{"%$enc":1,"kid":"([^"]*)","iv":"[^"]*","ct":"[^"]*","fp":"([^"]*)"')
+    return kid ~= nil and string.find(expected, '\1' .. kid .. '=' .. fp .. '\1', 1, true) ~= nil
+  end
   local okStored, storedValue = pcall(cjson.decode, decodable(stored))
   local okExpected, expectedValue = pcall(cjson.decode, decodable(expected))
   return okStored and okExpected and same(storedValue, expectedValue)
@@ -86,18 +94,24 @@ if suffixLength > 0 then
   if redis.call('LLEN', KEYS[1]) < suffixLength then return 'mismatch' end
   local actual = redis.call('LRANGE', KEYS[1], -suffixLength, -1)
   for i = 1, suffixLength do
-    if not sameEntry(actual[i], ARGV[7 + i]) then return 'mismatch' end
+    if not sameEntry(actual[i], ARGV[9 + i]) then return 'mismatch' end
   end
-  redis.call('LTRIM', KEYS[1], 0, -suffixLength - 1)
 end
 
-local first = 8 + suffixLength
+local first = 10 + suffixLength
+local refused = refuseOverflow(#ARGV - first + 1, suffixLength)
+if refused then return refused end
+if suffixLength > 0 then
+  redis.call('LTRIM', KEYS[1], 0, -suffixLength - 1)
+end
 local chunk = 1000
 for from = first, #ARGV, chunk do
   redis.call('RPUSH', KEYS[1], unpack(ARGV, from, math.min(from + chunk - 1, #ARGV)))
 end
+local trimmed = trimOverflow()
 redis.call('HSET', KEYS[2], field, fingerprint)
-publishChange('transaction', #ARGV - first + 1, first, #ARGV, ',"removed":' .. suffixLength)
+publishChange('transaction', #ARGV - first + 1, first, #ARGV,
+  ',"removed":' .. suffixLength .. (trimmed > 0 and (',"trimmed":' .. trimmed) or ''))
 if ttl > 0 then
   redis.call('EXPIRE', KEYS[1], ttl)
   redis.call('EXPIRE', KEYS[2], ttl)

@@ -8,6 +8,7 @@
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
   ARGV[1..4]  ttl (unused) and change-event arguments (see lib/changeEvents.lua)
+  ARGV[5..6]  maxItems and overflow (unused here)
 
   Returns: the number of keys deleted.
   Cost: O(N) in the items deleted, as DEL.

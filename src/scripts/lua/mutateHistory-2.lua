@@ -8,7 +8,8 @@
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
   ARGV[1..4]  ttl and change-event arguments (see lib/changeEvents.lua)
-  then, from ARGV[5], for each mutation, three arguments:
+  ARGV[5..6]  maxItems and overflow (unused: a mutation never lengthens the history)
+  then, from ARGV[7], for each mutation, three arguments:
     a plain-text needle (the callId as a JSON string) that every matching entry contains,
     the callId,
     the serialized replacement item.
@@ -23,7 +24,7 @@ local entries = redis.call('LRANGE', KEYS[1], 0, -1)
 local changed = 0
 local removed = 0
 
-for m = 5, #ARGV, 3 do
+for m = 7, #ARGV, 3 do
   local needle, callId, replacement = ARGV[m], ARGV[m + 1], ARGV[m + 2]
   local kept = false
   for i, entry in ipairs(entries) do

@@ -7,6 +7,8 @@
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
   ARGV[1..4]  ttl and change-event arguments (see lib/changeEvents.lua)
+  ARGV[5..6]  maxItems and overflow (unused here)
+  ARGV[5..6]  maxItems and overflow (unused here)
 
   Returns: the serialized item, or false when the history is empty.
   Cost: O(1).

@@ -1,0 +1,120 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import type { AgentInputItem } from '@openai/agents';
+import { RedisSessionIntegrityError } from '../errors.js';
+import { canonicalJson, decodeItem } from '../serialization/codec.js';
+import { encodeWithinLimit, type ItemCodec } from '../serialization/itemCodec.js';
+import type { Keyring, KeyringEntry } from './keyring.js';
+
+/*
+ * A stored entry of an encrypted conversation is one JSON object:
+ *
+ *   {"$enc":1,"kid":"<key id>","iv":"<12 bytes>","ct":"<ciphertext + 16-byte GCM tag>","fp":"<16 bytes>"
+ *    [,"type":"function_call","callId":"<call id>"]}
+ *
+ * (bytes in base64). `ct` is AES-256-GCM of the item's JSON, with the
+ * conversation id as additional data, so an entry copied into another
+ * conversation fails authentication. `fp` is an HMAC-SHA256 of the item's
+ * canonical JSON under the key's fingerprint subkey: the `applyTransaction`
+ * script compares it to check a transaction's expected suffix without
+ * decrypting. A function call's type and call id stay in clear text so that
+ * the `mutateHistory` script can find it; reading checks they match the
+ * decrypted item. The field order is fixed: the scripts match it.
+ */
+
+const VERSION_PREFIX = '{"$enc":1,';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const FINGERPRINT_BYTES = 16;
+
+interface Envelope {
+  $enc: 1;
+  kid: string;
+  iv: string;
+  ct: string;
+  fp: string;
+  type?: string;
+  callId?: string;
+}
+
+function fingerprint(key: KeyringEntry, canonical: string): string {
+  return createHmac('sha256', key.fingerprintKey).update(canonical).digest().subarray(0, FINGERPRINT_BYTES).toString('base64');
+}
+
+/** The clear-text fields a function call keeps, for the mutateHistory script. */
+function clearFields(item: unknown): string {
+  const { type, callId } = item as { type?: unknown; callId?: unknown };
+  return type === 'function_call' && typeof callId === 'string' ? `,"type":"function_call","callId":${JSON.stringify(callId)}` : '';
+}
+
+/**
+ * Items stored encrypted with AES-256-GCM (the `encryption` option), for the
+ * conversation `conversationId`, whose items key `itemsKey` names it in errors.
+ */
+export function encryptedCodec(keyring: Keyring, conversationId: string, itemsKey: string, maxItemBytes: number): ItemCodec {
+  const aad = Buffer.from(`agents-redis-session/v1\0${conversationId}`);
+  const integrityError = (problem: string) =>
+    new RedisSessionIntegrityError(
+      `An entry of the encrypted conversation ${itemsKey} ${problem} Its content was not returned. ` +
+        'Restore the conversation from a backup, or delete the entry (or the conversation).',
+    );
+
+  const encrypt = (item: unknown, position: string): string => {
+    const json = encodeWithinLimit(item, position, maxItemBytes);
+    const key = keyring.current;
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key.encryptionKey, iv).setAAD(aad);
+    const ciphertext = Buffer.concat([cipher.update(json, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    const fp = fingerprint(key, canonicalJson(item, position));
+    return `${VERSION_PREFIX}"kid":${JSON.stringify(key.id)},"iv":"${iv.toString('base64')}","ct":"${ciphertext.toString('base64')}","fp":"${fp}"${clearFields(item)}}`;
+  };
+
+  const decrypt = (entry: string): AgentInputItem => {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(entry) as Envelope;
+    } catch {
+      throw integrityError('is not valid JSON: it was modified.');
+    }
+    const { kid, iv, ct, fp } = envelope;
+    if (typeof kid !== 'string' || typeof iv !== 'string' || typeof ct !== 'string' || typeof fp !== 'string') {
+      throw integrityError('is missing encryption fields: it was modified.');
+    }
+    const key = keyring.byId.get(kid);
+    if (!key) {
+      throw integrityError(
+        `is encrypted with key id "${kid}", which is not in encryption.keys. Add that key back (keep retired keys while their items remain).`,
+      );
+    }
+    const ivBytes = Buffer.from(iv, 'base64');
+    const sealed = Buffer.from(ct, 'base64');
+    let json: string;
+    try {
+      if (ivBytes.length !== IV_BYTES || sealed.length < TAG_BYTES) throw new Error('malformed');
+      const decipher = createDecipheriv('aes-256-gcm', key.encryptionKey, ivBytes).setAAD(aad);
+      decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+      json = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    } catch {
+      throw integrityError('failed authentication (AES-GCM): it was modified, or copied from another conversation.');
+    }
+    const item = decodeItem(json);
+    if (!item || fingerprint(key, canonicalJson(item, 'stored item')) !== fp || clearFields(item) !== clearFields(envelope)) {
+      throw integrityError('has a fingerprint or clear-text fields that do not match its content: it was modified.');
+    }
+    return item;
+  };
+
+  return {
+    encode: (items, what = 'item') => items.map((item, index) => encrypt(item, `${what} ${index}`)),
+    expected: (items, what) =>
+      items.map((item, index) => {
+        const canonical = canonicalJson(item, `${what} ${index}`);
+        return `\u0001${[...keyring.byId.values()].map((key) => `${key.id}=${fingerprint(key, canonical)}`).join('\u0001')}\u0001`;
+      }),
+    decode: (entry) => {
+      if (entry.startsWith(VERSION_PREFIX)) return decrypt(entry);
+      if (keyring.allowPlaintext) return decodeItem(entry);
+      throw integrityError('is not encrypted. Set encryption.allowPlaintext to read entries stored before encryption was turned on.');
+    },
+    eventsCarryItems: false,
+  };
+}
