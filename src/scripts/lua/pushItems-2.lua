@@ -19,6 +19,8 @@
   how many ("trimmed").
   Cost: O(N) in the items written (plus the items dropped, when replacing or trimming).
 ]]
+local foreign = refuseForeignMeta()
+if foreign then return foreign end
 local ttl = tonumber(ARGV[1])
 local replace = ARGV[7] == '1'
 local first = 8

@@ -38,3 +38,15 @@ local function publishChange(kind, count, first, last, extra)
   local version = redis.call('HINCRBY', KEYS[2], 'v', 1)
   sendChangeEvent(kind, version, count, first, last, extra)
 end
+
+-- Redis does not roll back a script's writes when a later command fails. A metadata key of another
+-- type would make HINCRBY (or EXPIRE) fail after the change was written, so every writing script
+-- calls this first and returns its error reply, before it writes anything.
+local function refuseForeignMeta()
+  if ARGV[2] == '0' and tonumber(ARGV[1]) == 0 then return nil end
+  local kind = redis.call('TYPE', KEYS[2]).ok
+  if kind ~= 'hash' and kind ~= 'none' then
+    return redis.error_reply('WRONGTYPE Operation against a key holding the wrong kind of value')
+  end
+  return nil
+end

@@ -1,0 +1,118 @@
+import type { AgentInputItem } from '@openai/agents';
+import {
+  RedisSession,
+  RedisSessionCommandError,
+  RedisSessionConfigError,
+  RedisSessionConnectionError,
+  RedisSessionInputError,
+  RedisSessionIntegrityError,
+  RedisSessionLimitError,
+  type RedisSessionOptions,
+} from 'agents-redis-session';
+
+/** What a bad-input case needs from the test: servers, and a way to open sessions that the test closes. */
+export interface BadInputContext {
+  /** `redis://127.0.0.1:<port>` of a server without a password. */
+  readonly url: string;
+  /** Port of a server that requires {@link SECRET_PASSWORD}. */
+  readonly securedPort: number;
+  /** Port of a TLS server whose certificate no trusted CA signed. */
+  readonly untrustedTlsPort: number;
+  /** PEM of a CA that did not sign that certificate. */
+  readonly otherCa: string;
+  /** A port where nothing listens. */
+  readonly closedPort: number;
+  /** A session for the case's conversation (`conv:bad-input`) on `url` unless the options say otherwise. */
+  session(options?: RedisSessionOptions): RedisSession;
+  /** Stores raw values before the case runs: a list entry, or a key of another type. */
+  raw(command: string[]): Promise<unknown>;
+}
+
+/** The password of the secured server; no error may contain it. */
+export const SECRET_PASSWORD = 'S3cret-Never-Printed';
+/** The conversation every case works on; its keys must be unchanged by a failed case. */
+export const CASE_CONVERSATION = 'bad-input';
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/** One bad input tried, and what must happen. */
+export interface BadInputCase {
+  readonly area: 'URL' | 'Password / TLS' | 'Conversation id / prefix' | 'TTL' | 'Limits' | 'Items' | 'Transactions' | 'Stored data' | 'Key types' | 'Encryption';
+  /** The input, as shown in the docs table. */
+  readonly input: string;
+  /** The error the case must throw, or `'skip'` for a documented skip that returns what it can. */
+  readonly outcome: ErrorClass | 'skip';
+  /** How the outcome shows, when it is a skip or needs explaining. */
+  readonly note?: string;
+  /** Runs the case; with an error outcome it must throw. */
+  run(context: BadInputContext): unknown;
+}
+
+const user = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
+const FAST = { connectTimeoutMs: 400, commandTimeoutMs: 400 } as const;
+const cycle = (): AgentInputItem => {
+  const item = user('loop') as AgentInputItem & { self?: unknown };
+  item.self = item;
+  return item;
+};
+const construct = (options: RedisSessionOptions) => () => new RedisSession(options);
+const add = (items: unknown, options?: RedisSessionOptions) => (context: BadInputContext) =>
+  context.session(options).addItems(items as AgentInputItem[]);
+
+/** Every bad input the package is tested with. docs/bad-inputs.md is generated from this list. */
+export const BAD_INPUT_CASES: readonly BadInputCase[] = [
+  { area: 'URL', input: '`http://localhost:6379` (wrong scheme)', outcome: RedisSessionConfigError, run: construct({ redisUrl: 'http://localhost:6379' }) },
+  { area: 'URL', input: '`redis://:S3cret@localhost:99999` (port out of range)', outcome: RedisSessionConfigError, run: construct({ redisUrl: `redis://:${SECRET_PASSWORD}@localhost:99999` }) },
+  { area: 'URL', input: 'not a URL, containing the password', outcome: RedisSessionConfigError, note: 'the value is not echoed', run: construct({ redisUrl: `::${SECRET_PASSWORD}::` }) },
+  { area: 'URL', input: '`redis://localhost/abc` (database not a number)', outcome: RedisSessionConfigError, run: construct({ redisUrl: 'redis://localhost/abc' }) },
+  { area: 'URL', input: '`?max_connections=0`, `?pool=5` (bad or unknown query option)', outcome: RedisSessionConfigError, run: () => { construct({ redisUrl: 'redis://localhost?pool=5' })(); return construct({ redisUrl: 'redis://localhost?max_connections=0' })(); } },
+  { area: 'URL', input: '`redis+cluster://10.0.0.1` (host without port)', outcome: RedisSessionConfigError, run: construct({ redisUrl: 'redis+cluster://10.0.0.1' }) },
+  { area: 'URL', input: '`""` (empty)', outcome: RedisSessionConfigError, run: construct({ redisUrl: '' }) },
+  { area: 'URL', input: 'nothing listening at the address', outcome: RedisSessionConnectionError, note: 'after `connectTimeoutMs`', run: (c) => c.session({ redisUrl: `redis://127.0.0.1:${c.closedPort}`, ...FAST }).addItems([user('x')]) },
+  { area: 'URL', input: '`tls` option with a `redis://` URL', outcome: RedisSessionConfigError, run: (c) => new RedisSession({ redisUrl: c.url, tls: { ca: c.otherCa } }) },
+  { area: 'Password / TLS', input: 'wrong password', outcome: RedisSessionConnectionError, run: (c) => c.session({ redisUrl: `redis://:wrong-${SECRET_PASSWORD}@127.0.0.1:${c.securedPort}`, ...FAST }).addItems([user('x')]) },
+  { area: 'Password / TLS', input: 'no password for a server that requires one', outcome: RedisSessionConnectionError, run: (c) => c.session({ redisUrl: `redis://127.0.0.1:${c.securedPort}`, ...FAST }).addItems([user('x')]) },
+  { area: 'Password / TLS', input: 'wrong user name with the right password', outcome: RedisSessionConnectionError, run: (c) => c.session({ redisUrl: `redis://mallory:${SECRET_PASSWORD}@127.0.0.1:${c.securedPort}`, ...FAST }).addItems([user('x')]) },
+  { area: 'Password / TLS', input: 'server certificate not signed by the configured CA', outcome: RedisSessionConnectionError, run: (c) => c.session({ redisUrl: `rediss://:${SECRET_PASSWORD}@127.0.0.1:${c.untrustedTlsPort}`, tls: { ca: c.otherCa }, ...FAST }).addItems([user('x')]) },
+  { area: 'Password / TLS', input: 'server certificate with no CA configured (self-signed)', outcome: RedisSessionConnectionError, run: (c) => c.session({ redisUrl: `rediss://127.0.0.1:${c.untrustedTlsPort}`, ...FAST }).addItems([user('x')]) },
+  { area: 'Password / TLS', input: '`tls: { ca: 42 }`, `tls: { cert }` without `key`', outcome: RedisSessionConfigError, run: (c) => { try { new RedisSession({ redisUrl: 'rediss://localhost', tls: { cert: c.otherCa } }); } catch { /* the next one must throw too */ } return new RedisSession({ redisUrl: 'rediss://localhost', tls: { ca: 42 as never } }); } },
+  { area: 'Conversation id / prefix', input: '`""`, `null`, `42` as id', outcome: RedisSessionConfigError, run: () => { for (const id of ['', null]) { try { new RedisSession({ conversationId: id as string }); } catch { continue; } } return new RedisSession({ conversationId: 42 as never }); } },
+  { area: 'Conversation id / prefix', input: 'id with `{` `}` (would split cluster slots)', outcome: RedisSessionConfigError, run: construct({ conversationId: 'user-{1}' }) },
+  { area: 'Conversation id / prefix', input: 'id with a control character (`\\n`, `\\t`, `\\0`)', outcome: RedisSessionConfigError, run: construct({ conversationId: 'line\nbreak' }) },
+  { area: 'Conversation id / prefix', input: 'id of 1,025 characters', outcome: RedisSessionConfigError, run: construct({ conversationId: 'x'.repeat(1025) }) },
+  { area: 'Conversation id / prefix', input: 'key prefix `tenant{a}:` or `null`', outcome: RedisSessionConfigError, run: construct({ keyPrefix: 'tenant{a}:' }) },
+  { area: 'TTL', input: '`0`, `-1`, `1.5`, `"60"`, `NaN`, `Infinity`', outcome: RedisSessionConfigError, run: () => { for (const ttl of [0, -1, 1.5, '60', Number.NaN]) { try { new RedisSession({ ttl: ttl as number }); } catch { continue; } } return new RedisSession({ ttl: Number.POSITIVE_INFINITY }); } },
+  { area: 'TTL', input: '11 years (milliseconds passed as seconds)', outcome: RedisSessionConfigError, run: construct({ ttl: 11 * 365 * 24 * 3600 }) },
+  { area: 'Limits', input: '`limit: "ten"`, `getItems(1.5)`', outcome: RedisSessionConfigError, run: (c) => c.session().getItems(1.5) },
+  { area: 'Limits', input: '`maxItems: 0`, `overflow: "drop"`, `maxItemBytes: 0`', outcome: RedisSessionConfigError, run: construct({ overflow: 'drop' as never }) },
+  { area: 'Limits', input: 'item larger than `maxItemBytes` (counted in UTF-8 bytes)', outcome: RedisSessionLimitError, run: add([user('é'.repeat(600))], { maxItemBytes: 1000 }) },
+  { area: 'Limits', input: 'append past `maxItems` with `overflow: "reject"`', outcome: RedisSessionLimitError, run: add([user('a'), user('b'), user('c')], { maxItems: 2, overflow: 'reject' }) },
+  { area: 'Items', input: '`addItems("hello")` (not an array)', outcome: RedisSessionInputError, run: add('hello') },
+  { area: 'Items', input: '`[null]`, `[[1]]`, `["text"]`', outcome: RedisSessionInputError, run: add([user('ok'), null]) },
+  { area: 'Items', input: 'item holding a function, a symbol, a `BigInt`', outcome: RedisSessionInputError, run: add([{ ...user('x'), n: 10n }]) },
+  { area: 'Items', input: 'item holding `NaN` or `Infinity`', outcome: RedisSessionInputError, run: add([{ ...user('x'), score: Number.NaN }]) },
+  { area: 'Items', input: 'item holding a `Map` or `Set`', outcome: RedisSessionInputError, run: add([{ ...user('x'), tags: new Set(['a']) }]) },
+  { area: 'Items', input: 'item with a reference cycle', outcome: RedisSessionInputError, run: add([cycle()]) },
+  { area: 'Transactions', input: 'empty `operationId`', outcome: RedisSessionInputError, run: (c) => c.session().applyHistoryTransaction({ operationId: '', transaction: { type: 'append_items', items: [user('x')] } }) },
+  { area: 'Transactions', input: 'unknown transaction type, or an extra field', outcome: RedisSessionInputError, run: (c) => c.session().applyHistoryTransaction({ operationId: 'op', transaction: { type: 'truncate' } as never }) },
+  { area: 'Transactions', input: 'item that is not an `AgentInputItem`', outcome: RedisSessionInputError, run: (c) => c.session().applyHistoryTransaction({ operationId: 'op', transaction: { type: 'append_items', items: [{ hello: 1 } as never] } }) },
+  { area: 'Transactions', input: 'unknown mutation type', outcome: RedisSessionInputError, run: (c) => c.session().applyHistoryMutations({ mutations: [{ type: 'delete_everything' } as never] }) },
+  { area: 'Stored data', input: 'entries that are not JSON objects (`not json`, `42`, `[1]`, `""`)', outcome: 'skip', note: 'skipped with a warning; the valid items are returned; `popItem` drops them', run: async (c) => { await c.raw(['RPUSH', `conv:${CASE_CONVERSATION}`, 'not json', '42', '[1]', '', JSON.stringify(user('valid'))]); const items = await c.session().getItems(); if (items.length !== 1) throw new Error(`expected 1 valid item, got ${items.length}`); } },
+  { area: 'Stored data', input: 'encrypted entry modified, copied from another conversation, or not encrypted', outcome: RedisSessionIntegrityError, run: async (c) => { await c.raw(['RPUSH', `conv:${CASE_CONVERSATION}`, JSON.stringify(user('slipped in'))]); return c.session({ encryption: { keys: { k: Buffer.alloc(32, 7) }, currentKeyId: 'k' } }).getItems(); } },
+  { area: 'Key types', input: 'items key holds a string (written by another program)', outcome: RedisSessionCommandError, note: 'WRONGTYPE; the string is not touched', run: async (c) => { await c.raw(['SET', `conv:${CASE_CONVERSATION}`, 'someone else']); return c.session({ ttl: 60 }).addItems([user('x')]); } },
+  { area: 'Key types', input: 'metadata key holds a string (append)', outcome: RedisSessionCommandError, note: 'WRONGTYPE, refused before the items are written', run: async (c) => { await c.raw(['SET', `{conv:${CASE_CONVERSATION}}:meta`, 'someone else']); return c.session().addItems([user('x')]); } },
+  { area: 'Key types', input: 'metadata key holds a string (pop, mutation)', outcome: RedisSessionCommandError, note: 'WRONGTYPE, refused before the item is removed', run: async (c) => { await c.raw(['RPUSH', `conv:${CASE_CONVERSATION}`, JSON.stringify(user('kept'))]); await c.raw(['SET', `{conv:${CASE_CONVERSATION}}:meta`, 'someone else']); const session = c.session(); await session.applyHistoryMutations({ mutations: [{ type: 'replace_function_call', callId: 'c', replacement: { type: 'function_call', callId: 'c', name: 'f', arguments: '{}' } }] }).then(() => { throw new Error('the mutation was not refused'); }, () => undefined); return session.popItem(); } },
+  { area: 'Encryption', input: 'key of 16 bytes, bad base64, `currentKeyId` naming no key', outcome: RedisSessionConfigError, note: 'the key is not echoed', run: construct({ encryption: { keys: { k: Buffer.alloc(16) }, currentKeyId: 'k' } }) },
+];
+
+/** The markdown table of docs/bad-inputs.md, generated from {@link BAD_INPUT_CASES}. */
+export function badInputTable(): string {
+  const rows = BAD_INPUT_CASES.map((c) => {
+    const outcome =
+      c.outcome === 'skip'
+        ? `documented skip: ${c.note}`
+        : `\`${c.outcome.name}\`${c.note ? ` (${c.note})` : ''}; nothing written`;
+    return `| ${c.area} | ${c.input} | ${outcome} |`;
+  });
+  return ['| area | bad input | outcome |', '| --- | --- | --- |', ...rows].join('\n');
+}
