@@ -253,11 +253,12 @@ describe('changeEvents: false', () => {
     assert.equal(await fixture.redis.exists(quiet.keys.meta), 0, 'no version is kept');
   });
 
-  it('with events on, an append is one EVALSHA whose script writes, versions and publishes', async () => {
+  it('with events on, an append is one EVALSHA whose script checks, writes, versions and publishes', async () => {
     const session = fixture.session();
     await session.addItems([user('warm-up')]);
     assert.deepEqual(await commandsDuring(fixture.redis, () => session.addItems([user('a')])), {
       evalsha: 1,
+      type: 1,
       rpush: 1,
       hincrby: 1,
       time: 1,

@@ -169,7 +169,7 @@ describe('RedisSession ttl: atomic with the write', () => {
       // the write, the expiry, and the change event (version, server time, publication).
       for (const name of stats.keys()) {
         assert.ok(
-          ['evalsha', 'config|resetstat', 'llen', 'rpush', 'expire', 'hincrby', 'time', 'spublish', 'publish'].includes(name),
+          ['evalsha', 'config|resetstat', 'type', 'llen', 'rpush', 'expire', 'hincrby', 'time', 'spublish', 'publish'].includes(name),
           `unexpected command ${name}`,
         );
       }

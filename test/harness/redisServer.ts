@@ -27,6 +27,11 @@ export interface RedisServerOptions {
    * The server may rewrite it. The caller owns and removes it.
    */
   configFile?: string;
+  /**
+   * Leave persistence to `configFile`: do not add the default `--save ''` and
+   * `--appendonly no` (which would override the file). Default false.
+   */
+  persistenceFromConfig?: boolean;
 }
 
 /** Options for {@link RedisServerHandle.stop}. */
@@ -161,6 +166,7 @@ class RedisServer implements RedisServerHandle {
     private readonly ownsDir: boolean,
     private readonly startTimeoutMs: number,
     private readonly configFile?: string,
+    private readonly persistenceFromConfig = false,
   ) {
     this.outputFile = `${logFile}.stdout`;
   }
@@ -196,8 +202,7 @@ class RedisServer implements RedisServerHandle {
       ...(this.configFile === undefined ? [] : [this.configFile]),
       '--port', String(this.port),
       '--bind', '127.0.0.1',
-      '--save', '',
-      '--appendonly', 'no',
+      ...(this.persistenceFromConfig ? [] : ['--save', '', '--appendonly', 'no']),
       '--dir', this.dir,
       '--logfile', this.logFile,
       '--daemonize', 'no',
@@ -311,7 +316,8 @@ export function redisServerBinary(): string {
  * Starts a throwaway `redis-server` on 127.0.0.1 and resolves once it answers PING.
  *
  * Runs `redis-server --port P --bind 127.0.0.1 --save '' --appendonly no --dir <dir>
- * --logfile <dir>/<logName>.log --daemonize no [--requirepass <password>] ...args`.
+ * --logfile <dir>/<logName>.log --daemonize no [--requirepass <password>] ...args`
+ * (with `configFile` first, and without `--save ''` and `--appendonly no` when `persistenceFromConfig`).
  * Every server is tracked; anything still running when the process exits is SIGKILLed.
  * Fails with a clear message (including the log tail) if the server does not come up
  * within `startTimeoutMs`, or if `redis-server` is not installed.
@@ -342,6 +348,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       ownsDir,
       options.startTimeoutMs ?? 10_000,
       options.configFile,
+      options.persistenceFromConfig,
     );
     try {
       await server.start();

@@ -10,8 +10,10 @@ export { ErrorReply as RespError };
 export interface RespCommandOptions {
   /** Host to connect to; loopback only. Default `127.0.0.1`. */
   host?: string;
-  /** Password for the default user. */
+  /** Password (of the default user, unless `username` is given). */
   password?: string;
+  /** ACL user to authenticate as. Default: the default user. */
+  username?: string;
   /** Timeout for connecting and for the reply, in milliseconds. Default 2000. */
   timeoutMs?: number;
 }
@@ -24,9 +26,10 @@ export interface RespCommandOptions {
  * @example await respCommand(port, ['CLUSTER', 'INFO'])
  */
 export async function respCommand(port: number, args: readonly string[], options: RespCommandOptions = {}): Promise<RespValue> {
-  const { host = '127.0.0.1', password, timeoutMs = 2000 } = options;
+  const { host = '127.0.0.1', password, username, timeoutMs = 2000 } = options;
   const client = createClient({
     socket: { host, port, connectTimeout: timeoutMs, reconnectStrategy: false },
+    username,
     password,
     RESP: 2,
     commandOptions: { timeout: timeoutMs },

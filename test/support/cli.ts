@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built command-line tool, as `npm install` puts it on PATH. */
+export const CLI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli.js');
+
+/** What one run of the CLI printed and how it exited. */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** Text written to its stdin (stdin is closed after it; without it, stdin is empty). */
+  input?: string;
+  /** Extra environment variables; REDIS_URL is never inherited. */
+  env?: Record<string, string>;
+  /** Kill it (SIGKILL) after this long. Default 30000 ms. */
+  timeoutMs?: number;
+}
+
+function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  if (!('REDIS_URL' in extra)) delete env.REDIS_URL;
+  return env;
+}
+
+/** Starts `node dist/cli.js <args>` without waiting for it. */
+export function spawnCli(args: readonly string[], options: Omit<RunCliOptions, 'input' | 'timeoutMs'> = {}): ChildProcess {
+  return spawn(process.execPath, [CLI_PATH, ...args], { env: environment(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** Runs `node dist/cli.js <args>` to completion (bounded) and collects its output. */
+export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
+  const child = spawnCli(args, options);
+  return collect(child, options.timeoutMs ?? 30_000, options.input);
+}
+
+/** Collects a started CLI's output until it exits; SIGKILLs it after `timeoutMs`. */
+export function collect(child: ChildProcess, timeoutMs = 30_000, input?: string): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin!.end(input ?? '');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the CLI did not exit within ${timeoutMs} ms\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`));
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Resolves once the child has written `text` to stderr (bounded), for commands that announce they are ready. */
+export function waitForStderr(child: ChildProcess, text: string, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no "${text}" on stderr within ${timeoutMs} ms; got: ${seen}`)), timeoutMs);
+    const onData = (chunk: Buffer | string): void => {
+      seen += chunk.toString();
+      if (seen.includes(text)) {
+        clearTimeout(timer);
+        child.stderr!.off('data', onData);
+        resolve();
+      }
+    };
+    child.stderr!.on('data', onData);
+  });
+}
+
+/** Runs the CLI and parses its stdout as one JSON document; fails with the output when it is not JSON. */
+export async function runCliJson<T = unknown>(args: readonly string[], options: RunCliOptions = {}): Promise<{ result: CliResult; json: T }> {
+  const result = await runCli(['--json', ...args], options);
+  try {
+    return { result, json: JSON.parse(result.stdout) as T };
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${result.code})\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`);
+  }
+}
