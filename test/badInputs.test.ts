@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { createClient } from 'redis';
+import { createClient, RESP_TYPES } from 'redis';
 import { closeSharedConnections, RedisSession, type RedisSessionOptions } from 'agents-redis-session';
 import { freePort, startRedisServer, type RedisServerHandle } from './harness/index.js';
 import { BAD_INPUT_CASES, badInputTable, CASE_CONVERSATION, SECRET_PASSWORD, type BadInputContext } from './support/badInputCases.js';
@@ -53,8 +53,9 @@ describe('bad inputs (docs/bad-inputs.md)', () => {
   /** TYPE, DUMP and PTTL of the case conversation's keys, and the key count: what "nothing written" compares. */
   async function snapshot(): Promise<string> {
     const keys = [`conv:${CASE_CONVERSATION}`, `{conv:${CASE_CONVERSATION}}:meta`];
+    const binary = redis.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
     const parts = await Promise.all(
-      keys.map(async (key) => [await redis.type(key), (await redis.sendCommand(['DUMP', key]))?.toString('base64') ?? null, await redis.pTTL(key)]),
+      keys.map(async (key) => [await redis.type(key), (await binary.dump(key))?.toString('base64') ?? null, await redis.pTTL(key)]),
     );
     return JSON.stringify([parts, await redis.dbSize()]);
   }

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createClient } from 'redis';
 import { closeSharedConnections, RedisSession } from 'agents-redis-session';
 import { freePort, startRedisServer, type RedisServerHandle } from './harness/index.js';
+import { generateCertificates, tlsServerArgs, type CertificateSet } from './support/certificates.js';
 import { collect, runCli, runCliJson, spawnCli, waitForStderr } from './support/cli.js';
 
 /** The CLI against one throwaway server: every command, human and --json output, and bad input. */
@@ -25,7 +26,7 @@ describe('agents-redis-session CLI', () => {
     await session('ada', 3600).addItems([
       { role: 'user', content: 'Hi, I am Ada.' },
       { type: 'function_call', name: 'lookup', callId: 'c1', arguments: '{"q":"Ada"}' },
-      { type: 'function_call_result', name: 'lookup', callId: 'c1', output: { type: 'text', text: 'found' } },
+      { type: 'function_call_result', name: 'lookup', callId: 'c1', status: 'completed', output: { type: 'text', text: 'found' } },
       { role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Hello Ada!' }] },
     ]);
     await session('bob').addItems([{ role: 'user', content: 'Hello' }]);
@@ -255,5 +256,43 @@ describe('agents-redis-session CLI with a password', () => {
     }
     const list = await runCli(['--url', url, 'list']);
     assert.match(list.stdout, /No conversations under "conv:" on redis:\/\/:\*\*\*@127\.0\.0\.1/);
+  });
+});
+
+describe('agents-redis-session CLI over TLS', () => {
+  let certs: CertificateSet;
+  let rogue: CertificateSet;
+  let server: RedisServerHandle;
+  let tlsPort: number;
+
+  before(async () => {
+    certs = generateCertificates('cli');
+    rogue = generateCertificates('cli-rogue');
+    tlsPort = await freePort();
+    server = await startRedisServer({ logName: 'cli-tls', password: 'tls-Pa55', args: tlsServerArgs(certs, tlsPort) });
+  });
+  after(async () => {
+    await server.stop();
+    certs.remove();
+    rogue.remove();
+  });
+
+  it('--tls-ca verifies the server; a CA that did not sign it is refused', async () => {
+    const url = `rediss://:tls-Pa55@127.0.0.1:${tlsPort}`;
+    const ok = await runCli(['--url', url, '--tls-ca', certs.caFile, 'list']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /No conversations under "conv:" on rediss:\/\/:\*\*\*@127\.0\.0\.1/);
+    const doctor = await runCliJson<{ checks: { id: string; ok: boolean; message: string }[] }>(['--url', url, '--tls-ca', certs.caFile, 'doctor']);
+    assert.match(doctor.json.checks.find((check) => check.id === 'tls')!.message, /uses TLS/);
+    const refused = await runCli(['--url', url, '--tls-ca', rogue.caFile, '--connect-timeout', '3000', 'list']);
+    assert.equal(refused.code, 4);
+    assert.match(refused.stderr, /cannot connect to Redis at rediss:\/\/:\*\*\*@/);
+    assert.ok(!`${ok.stdout}${ok.stderr}${refused.stdout}${refused.stderr}`.includes('tls-Pa55'));
+    const missing = await runCli(['--url', url, '--tls-ca', '/nonexistent/ca.crt', 'list']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot read the --tls-ca file/);
+    const half = await runCli(['--url', url, '--tls-cert', certs.certFile, 'list']);
+    assert.equal(half.code, 2);
+    assert.match(half.stderr, /--tls-cert and --tls-key go together/);
   });
 });

@@ -56,7 +56,7 @@ describe('the packed tarball in a fresh app', { timeout: 240_000 }, () => {
   const expected = [{ role: 'user', content: 'hello from the tarball' }];
 
   test('ships the builds and docs, not the sources or tests', () => {
-    for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'README.md', 'package.json']) {
+    for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/cli.js', 'README.md', 'package.json']) {
       assert.ok(files.includes(file), `${file} is in the tarball`);
     }
     assert.deepEqual(files.filter((file) => /^(src|test|bench|demo|examples)\//.test(file)), []);
@@ -74,6 +74,18 @@ describe('the packed tarball in a fresh app', { timeout: 240_000 }, () => {
     assert.deepEqual(JSON.parse(stdout), expected);
   });
 
+  test('the CLI runs from the installed package (bin)', async () => {
+    const cli = join(app, 'node_modules', '.bin', 'agents-redis-session');
+    const env = { ...process.env, REDIS_URL: server.url };
+    const help = await run(cli, ['--help'], { cwd: app, env });
+    assert.match(help.stdout, /list/);
+    await writeFile(join(app, 'seed.mjs'), usage("import { RedisSession } from 'agents-redis-session';").replace("await session.clearSession();", ''));
+    await runNode(['seed.mjs']);
+    const { stdout } = await run(cli, ['--json', 'list'], { cwd: app, env });
+    const listed = JSON.parse(stdout) as { id: string; items: number }[];
+    assert.ok(listed.some((conversation) => conversation.id.startsWith('pack-') && conversation.items === 1), stdout);
+  });
+
   test('type declarations check for ESM and CJS consumers', async () => {
     const typed = (load: string) => `${load}
 import type { Session } from '@openai/agents';
@@ -82,6 +94,9 @@ const failure: RedisSessionError | undefined = undefined;
 void session; void failure;
 // @ts-expect-error ttl must be a number or null
 new RedisSession({ ttl: '1h' });
+new RedisSession({ maxItems: 100, overflow: 'reject', maxItemBytes: 1 << 20, tls: { ca: 'PEM' }, encryption: { keys: { k1: new Uint8Array(32) }, currentKeyId: 'k1' } });
+// @ts-expect-error overflow is 'trim' or 'reject'
+new RedisSession({ overflow: 'drop' });
 `;
     await writeFile(join(app, 'typed.mts'), typed("import { RedisSession, RedisSessionError } from 'agents-redis-session';"));
     await writeFile(

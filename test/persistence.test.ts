@@ -30,9 +30,14 @@ after(async () => {
 
 const item = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 
-async function withClient<T>(url: string, use: (client: ReturnType<typeof createClient>) => Promise<T>): Promise<T> {
+function newClient(url: string) {
   const client = createClient({ url });
   client.on('error', () => {});
+  return client;
+}
+
+async function withClient<T>(url: string, use: (client: ReturnType<typeof newClient>) => Promise<T>): Promise<T> {
+  const client = newClient(url);
   await client.connect();
   try {
     return await use(client);

@@ -160,6 +160,17 @@ describe('least-privilege ACL user "agents" (docs/security.md)', () => {
     }
   });
 
+  it('keeps a capped history (maxItems, overflow trim and reject) under the same rule', async () => {
+    for (const overflow of ['trim', 'reject'] as const) {
+      const session = new RedisSession({ redisUrl: appUrl(), ttl: 60, maxItems: 2, overflow });
+      await session.addItems([item('1'), item('2')]);
+      await session.addItems([item('3')]).catch((error: unknown) => assert.equal(overflow, 'reject', util.inspect(error)));
+      assert.equal((await session.getItems()).length, 2);
+      await session.clearSession();
+      await session.close();
+    }
+  });
+
   it('receives change events through subscribe and watchConversations', async () => {
     const session = new RedisSession({ redisUrl: appUrl(), ttl: 60 });
     const seen: ChangeEvent[] = [];
@@ -209,12 +220,6 @@ describe('least-privilege ACL user "agents" (docs/security.md)', () => {
 
   it(
     'a user missing a channel of the rule: the failed write changes nothing (so a retry cannot duplicate it)',
-    {
-      todo:
-        'BUG in src/scripts/lua/lib/changeEvents.lua: the scripts append (RPUSH, HINCRBY) before PUBLISH, and Redis does not roll back a ' +
-        'script that fails on an ACL check, so addItems throws but the items are stored. Fix: check redis.acl_check_cmd for both ' +
-        'PUBLISH/SPUBLISH before the first write.',
-    },
     async () => {
       const rule = documentedRule('agents').filter((token) => token !== '&conv:__events__');
       rule[2] = 'agents_no_prefix_channel';
@@ -222,8 +227,12 @@ describe('least-privilege ACL user "agents" (docs/security.md)', () => {
       const session = new RedisSession({ conversationId: 'half-written', redisUrl: appUrl('agents_no_prefix_channel') });
       const error = await expectFailure(() => session.addItems([item('x')]), RedisSessionCommandError, 'addItems without the prefix channel');
       assert.match(error.message, /lacks a permission/, 'the message points at the ACL');
-      await session.close();
       assert.equal(await server.command(['EXISTS', 'conv:half-written']), 0, 'a rejected write stored nothing');
+      // A pop refused the same way removes nothing.
+      await server.command(['RPUSH', 'conv:half-written', JSON.stringify(item('kept'))]);
+      await expectFailure(() => session.popItem(), RedisSessionCommandError, 'popItem without the prefix channel');
+      assert.equal(await server.command(['LLEN', 'conv:half-written']), 1, 'a rejected pop removed nothing');
+      await session.close();
     },
   );
 

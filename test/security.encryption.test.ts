@@ -92,7 +92,7 @@ describe('encryption at rest', () => {
     const [first, second] = await rawEntries(session);
     const envelope = JSON.parse(first!);
     const flipped = Buffer.from(envelope.ct, 'base64');
-    flipped[3] ^= 1;
+    flipped[3]! ^= 1;
     const tampered = [
       JSON.stringify({ ...envelope, ct: flipped.toString('base64') }),
       JSON.stringify({ ...envelope, fp: JSON.parse(second!).fp }),

@@ -387,6 +387,21 @@ describe('RedisSession options: authentication and secrets', () => {
     }
   });
 
+  it('a refused password ends the connection attempt at once instead of retrying until connectTimeoutMs', async () => {
+    const wrong = 'Wrong-Pw-fast-1';
+    // A connect timeout far longer than the guard below: only giving up at the first WRONGPASS passes.
+    const session = new RedisSession({ conversationId: 'auth', redisUrl: `redis://:${wrong}@127.0.0.1:${secured.port}`, connectTimeoutMs: 120_000 });
+    let timer: NodeJS.Timeout | undefined;
+    const guard = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('still retrying a refused password')), 30_000);
+    });
+    const error = await Promise.race([rejection(() => session.getItems()), guard]).finally(() => clearTimeout(timer));
+    assert.ok(error instanceof RedisSessionConnectionError, `got ${String(error)}`);
+    assert.match(error.message, /WRONGPASS/);
+    assertNoSecret(error, [wrong, password]);
+    await session.close();
+  });
+
   it('a connection error for a URL with a password never shows the password', async () => {
     const secret = 'Nobody-Listens-Pw-5';
     const port = await freePort();

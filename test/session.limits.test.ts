@@ -39,7 +39,7 @@ describe('maxItemBytes', () => {
         return true;
       });
     }
-    assert.deepEqual(texts(await session.getItems()), ['kept', fits.content]);
+    assert.deepEqual(texts(await session.getItems()), ['kept', (fits as { content: string }).content]);
     assert.equal(await fixture.redis.hExists(session.keys.meta, 'op:too-big'), 0, 'no operation id was recorded');
   });
 

@@ -7,29 +7,58 @@ export interface Closable {
   destroy(): void;
 }
 
+/** Replies that retrying cannot fix: a refused password or user. */
+const REFUSED_CREDENTIALS = /^(WRONGPASS|NOAUTH|NOPERM)\b/;
+
 /**
- * Connects within `timeoutMs`. On failure or timeout the connection is
- * destroyed (so it stops reconnecting) and a {@link ConnectFailedError} says
- * why, preferring the last error the client reported.
+ * The error events of one connection attempt: the last one, to explain a
+ * timeout, and a refused password, which ends the attempt at once instead
+ * of at the timeout (node-redis would retry it until then).
+ */
+export class ConnectionErrors {
+  /** The last error reported, described without secrets. */
+  last: string | undefined;
+  /** Rejects at the first refused password. */
+  readonly refused: Promise<never>;
+  private refuse: (error: Error) => void = () => {};
+
+  constructor() {
+    this.refused = new Promise<never>((_, reject) => {
+      this.refuse = reject;
+    });
+    this.refused.catch(() => {}); // nobody may be waiting once connected
+  }
+
+  /** Records an error event of the connection; pass it as the connection's error listener. */
+  readonly record = (error: unknown): void => {
+    this.last = describeCause(error);
+    if (REFUSED_CREDENTIALS.test(this.last)) this.refuse(new ConnectFailedError(this.last));
+  };
+}
+
+/**
+ * Connects within `timeoutMs`. On failure, timeout or a refused password
+ * (from `errors`) the connection is destroyed, so it stops reconnecting, and
+ * a {@link ConnectFailedError} says why, preferring the last error reported.
  */
 export async function connectWithin<T extends Closable>(
   connection: T,
   timeoutMs: number,
   what: string,
-  lastError: () => string | undefined,
+  errors: ConnectionErrors,
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ConnectFailedError(`no ${what} within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    await Promise.race([connection.connect(), timeout]);
+    await Promise.race([connection.connect(), timeout, errors.refused]);
     return connection;
   } catch (error) {
     connection.destroy();
-    const last = lastError();
+    const last = errors.last;
     if (error instanceof ConnectFailedError) {
-      throw last ? new ConnectFailedError(`${error.message}; last error: ${last}`) : error;
+      throw last && last !== error.message ? new ConnectFailedError(`${error.message}; last error: ${last}`) : error;
     }
     throw new ConnectFailedError(last ?? describeCause(error));
   } finally {

@@ -1,7 +1,6 @@
 import type { RedisCommandTarget } from './commandTarget.js';
 import type { ConnectionEndpoint, ConnectionTimeouts, OwnedConnection } from './endpoints.js';
-import { describeCause } from './errorMapping.js';
-import { closeGracefully, connectWithin } from './lifecycle.js';
+import { closeGracefully, connectWithin, ConnectionErrors } from './lifecycle.js';
 
 export type { ConnectionTimeouts } from './endpoints.js';
 
@@ -15,7 +14,7 @@ export class SharedConnection {
   private leases = 0;
   private opening: Promise<OwnedConnection> | undefined;
   private ready: RedisCommandTarget | undefined;
-  private lastError: string | undefined;
+  private errors = new ConnectionErrors();
 
   constructor(
     readonly endpoint: ConnectionEndpoint,
@@ -56,7 +55,7 @@ export class SharedConnection {
 
   /** The last error the client reported (content-free), to explain a timeout. */
   lastErrorMessage(): string | undefined {
-    return this.lastError;
+    return this.errors.last;
   }
 
   /** Gives a lease back; the last one closes the connection. */
@@ -77,14 +76,8 @@ export class SharedConnection {
   }
 
   private open(): Promise<OwnedConnection> {
-    return connectWithin(this.create(), this.timeouts.connectTimeoutMs, 'connection', () => this.lastError);
-  }
-
-
-  private create(): OwnedConnection {
-    return this.endpoint.create(this.timeouts, (error) => {
-      this.lastError = describeCause(error);
-    });
+    this.errors = new ConnectionErrors();
+    return connectWithin(this.endpoint.create(this.timeouts, this.errors.record), this.timeouts.connectTimeoutMs, 'connection', this.errors);
   }
 }
 

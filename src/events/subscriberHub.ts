@@ -1,5 +1,5 @@
 import { describeCause } from '../connection/errorMapping.js';
-import { closeGracefully, connectWithin } from '../connection/lifecycle.js';
+import { closeGracefully, connectWithin, ConnectionErrors } from '../connection/lifecycle.js';
 
 /** A listener of raw pub/sub messages. */
 type MessageListener = (message: string, channel: string) => void;
@@ -27,7 +27,7 @@ export type ChannelKind = 'sharded' | 'plain';
 export class SubscriberHub {
   private opening: Promise<PubSubClient> | undefined;
   private subscriptions = 0;
-  private lastError: string | undefined;
+  private errors = new ConnectionErrors();
 
   /**
    * @param createClient - Makes the (unconnected) subscriber connection.
@@ -97,9 +97,8 @@ export class SubscriberHub {
 
   private async open(): Promise<PubSubClient> {
     const client = this.createClient();
-    client.on('error', (error) => {
-      this.lastError = describeCause(error);
-    });
-    return connectWithin(client, this.connectTimeoutMs, 'subscriber connection', () => this.lastError);
+    this.errors = new ConnectionErrors();
+    client.on('error', this.errors.record);
+    return connectWithin(client, this.connectTimeoutMs, 'subscriber connection', this.errors);
   }
 }

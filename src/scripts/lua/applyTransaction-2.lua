@@ -22,6 +22,8 @@
   change event carries the replacement items and how many were removed.
   Cost: O(S + M), independent of the length of the history.
 ]]
+local refused = refuseBeforeWriting()
+if refused then return refused end
 local ttl = tonumber(ARGV[1])
 local field = ARGV[7]
 local fingerprint = ARGV[8]
@@ -99,8 +101,8 @@ if suffixLength > 0 then
 end
 
 local first = 10 + suffixLength
-local refused = refuseOverflow(#ARGV - first + 1, suffixLength)
-if refused then return refused end
+local full = refuseOverflow(#ARGV - first + 1, suffixLength)
+if full then return full end
 if suffixLength > 0 then
   redis.call('LTRIM', KEYS[1], 0, -suffixLength - 1)
 end

@@ -13,6 +13,8 @@
   Returns: the number of keys deleted.
   Cost: O(N) in the items deleted, as DEL.
 ]]
+local refused = refuseUnpublishable()
+if refused then return refused end
 local count = 0
 if redis.call('TYPE', KEYS[1]).ok == 'list' then
   count = redis.call('LLEN', KEYS[1])

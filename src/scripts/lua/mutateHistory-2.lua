@@ -18,8 +18,8 @@
   'mutation' change event carries it as its count (and no items: reload them).
   Cost: O(N) in the length of the history: a mutation has to find its item.
 ]]
-local foreign = refuseForeignMeta()
-if foreign then return foreign end
+local refused = refuseBeforeWriting()
+if refused then return refused end
 local ttl = tonumber(ARGV[1])
 local removedMarker = '\0agents-redis-session:removed\0'
 local entries = redis.call('LRANGE', KEYS[1], 0, -1)

@@ -13,8 +13,8 @@
   Returns: the serialized item, or false when the history is empty.
   Cost: O(1).
 ]]
-local foreign = refuseForeignMeta()
-if foreign then return foreign end
+local refused = refuseBeforeWriting()
+if refused then return refused end
 local ttl = tonumber(ARGV[1])
 local item = redis.call('RPOP', KEYS[1])
 if item then

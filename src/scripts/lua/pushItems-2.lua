@@ -19,8 +19,8 @@
   how many ("trimmed").
   Cost: O(N) in the items written (plus the items dropped, when replacing or trimming).
 ]]
-local foreign = refuseForeignMeta()
-if foreign then return foreign end
+local refused = refuseBeforeWriting()
+if refused then return refused end
 local ttl = tonumber(ARGV[1])
 local replace = ARGV[7] == '1'
 local first = 8
@@ -32,8 +32,8 @@ if replace then
     return redis.error_reply('WRONGTYPE Operation against a key holding the wrong kind of value')
   end
 end
-local refused = refuseOverflow(adding, (not replace) and 0 or nil)
-if refused then return refused end
+local full = refuseOverflow(adding, (not replace) and 0 or nil)
+if full then return full end
 if replace then redis.call('DEL', KEYS[1]) end
 local length = 0
 local chunk = 1000

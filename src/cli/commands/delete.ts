@@ -1,0 +1,44 @@
+import { createInterface } from 'node:readline/promises';
+import { Command } from 'commander';
+import type { RedisCommandTarget } from '../../connection/commandTarget.js';
+import { eventArguments } from '../../events/changeEvent.js';
+import { scripts } from '../../scripts/index.js';
+import { CliError, EXIT } from '../cliError.js';
+import { globalsOf, withConnection } from '../context.js';
+import { checkedKeys, requireConversation } from '../conversations.js';
+import { printJson, printLine } from '../output.js';
+
+/** `delete <id>`: deletes every key of a conversation (items and metadata), as `clearSession()` does. */
+export function deleteCommand(): Command {
+  return new Command('delete')
+    .description('delete every key of a conversation (items and metadata); asks first unless --yes')
+    .argument('<id>', 'conversation id')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(async (id: string, options: { yes?: boolean }, command: Command) => {
+      const globals = globalsOf(command);
+      const keys = checkedKeys(globals.prefix, id);
+      await withConnection(globals, async (connection) => {
+        await requireConversation(connection, keys, id);
+        if (options.yes !== true) await confirm(`Delete conversation "${id}" (${keys.items} and ${keys.meta}) on ${connection.target}? [y/N] `);
+        // The session's own clear script: one atomic DEL of both keys, and a 'clear' change event for subscribers.
+        const deleted = Number(
+          await scripts.clear.run(connection.client as RedisCommandTarget, keys.all, ['0', ...eventArguments(true, id, globals.prefix)]),
+        );
+        if (globals.json) printJson({ id, key: keys.items, deletedKeys: deleted });
+        else printLine(`Deleted conversation "${id}" (${deleted} key${deleted === 1 ? '' : 's'}).`);
+      });
+    });
+}
+
+async function confirm(question: string): Promise<void> {
+  if (!process.stdin.isTTY) {
+    throw new CliError('refusing to delete without confirmation: pass --yes (stdin is not a terminal to ask on).', EXIT.usage);
+  }
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await prompt.question(question);
+    if (!/^y(es)?$/i.test(answer.trim())) throw new CliError('not deleted.', EXIT.usage);
+  } finally {
+    prompt.close();
+  }
+}

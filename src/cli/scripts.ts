@@ -1,0 +1,9 @@
+import { LuaScript } from '../scripts/luaScript.js';
+import expireConversationSource from '../scripts/lua/expireConversation-2.lua';
+import importConversationSource from '../scripts/lua/importConversation-2.lua';
+
+/** The CLI's own Lua scripts (see the headers of their files in src/scripts/lua). */
+export const cliScripts = {
+  expireConversation: new LuaScript('expireConversation', 2, expireConversationSource),
+  importConversation: new LuaScript('importConversation', 2, importConversationSource),
+} as const;
