@@ -86,6 +86,20 @@ describe('agents-redis-session doctor', () => {
     assert.equal(json.ok, true, JSON.stringify(json.checks, null, 2));
   });
 
+  it('as the least-privilege application user (no INFO, no CONFIG), says what it could not check instead of failing', async () => {
+    const server = await startRedisServer({ logName: 'doctor-app-user', args: ['--appendonly', 'yes'] });
+    servers.push(server);
+    await server.command(['ACL', 'SETUSER', 'app', 'on', '>app-Pa55', '~conv:*', '-@all', '+hello', '+auth', '+ping', '+command', '+acl|whoami']);
+    const { result, json } = await runCliJson<DoctorReport>(['--url', `redis://app:app-Pa55@127.0.0.1:${server.port}`, 'doctor']);
+    assert.notEqual(result.code, 4, JSON.stringify(json));
+    for (const id of ['persistence', 'eviction']) {
+      const check = json.checks.find((candidate) => candidate.id === id)!;
+      assert.equal(check.skipped, true, JSON.stringify(check));
+      assert.match(check.message, /INFO is denied.*run doctor as an admin user/);
+    }
+    assert.ok(!JSON.stringify(json).includes('app-Pa55'));
+  });
+
   it('passes deploy/redis.prod.conf with no warnings (port, bind, dir and password overridden on the command line)', { skip: !existsSync(PROD_CONF) && 'deploy/redis.prod.conf not written yet' }, async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'doctor-prod-'));
     dirs.push(dir);

@@ -1,5 +1,5 @@
 import type { CliConnection, ServerNode } from './connect.js';
-import { attempt, configGet, field, info, isLoopback } from './serverInfo.js';
+import { attempt, configGet, field, infoAttempt, isLoopback } from './serverInfo.js';
 
 /** The result of one production check. `ok: false` is a warning; `skipped` checks could not run (and are not warnings). */
 export interface DoctorCheck {
@@ -50,8 +50,9 @@ async function checkServer(server: ServerNode, connection: CliConnection): Promi
 
 async function checkPersistence(server: ServerNode, canConfig: boolean, why: string): Promise<DoctorCheck> {
   const id = 'persistence';
-  const persistence = await info(server, 'persistence');
-  const aof = persistence.get('aof_enabled') === '1';
+  const reply = await infoAttempt(server, 'persistence');
+  if (!reply.ok) return skip(id, `INFO is denied for this user (${reply.error}); run doctor as an admin user to check persistence.`);
+  const aof = reply.value.get('aof_enabled') === '1';
   if (aof) return pass(id, 'AOF persistence is on: conversations survive a restart.');
   if (!canConfig) return skip(id, `AOF is off and the RDB save points could not be read: ${why}. Check "save" in redis.conf.`);
   const save = await configGet(server, 'save');
@@ -65,7 +66,9 @@ async function checkPersistence(server: ServerNode, canConfig: boolean, why: str
 
 async function checkEviction(server: ServerNode): Promise<DoctorCheck> {
   const id = 'eviction';
-  const policy = (await info(server, 'memory')).get('maxmemory_policy') ?? 'unknown';
+  const reply = await infoAttempt(server, 'memory');
+  if (!reply.ok) return skip(id, `INFO is denied for this user (${reply.error}); run doctor as an admin user to check the eviction policy.`);
+  const policy = reply.value.get('maxmemory_policy') ?? 'unknown';
   const fix = 'Set "maxmemory-policy noeviction" (writes fail loudly when memory is full) and size maxmemory for your conversations and TTLs.';
   if (policy.startsWith('allkeys-')) {
     return warn(id, `maxmemory-policy is ${policy}: when memory is full, Redis silently evicts live conversations.`, fix);

@@ -16,7 +16,10 @@ export async function attempt(server: ServerNode, args: string[]): Promise<Attem
 
 /** INFO of a server, as a map of its `key:value` lines. */
 export async function info(server: ServerNode, section?: string): Promise<Map<string, string>> {
-  const text = String(await server.command(section === undefined ? ['INFO'] : ['INFO', section]));
+  return parseInfo(String(await server.command(section === undefined ? ['INFO'] : ['INFO', section])));
+}
+
+function parseInfo(text: string): Map<string, string> {
   const map = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {
     const colon = line.indexOf(':');
@@ -24,6 +27,12 @@ export async function info(server: ServerNode, section?: string): Promise<Map<st
     map.set(line.slice(0, colon), line.slice(colon + 1));
   }
   return map;
+}
+
+/** INFO of a server, or the error reply (NOPERM for a user without +info) as text. */
+export async function infoAttempt(server: ServerNode, section: string): Promise<Attempt<Map<string, string>>> {
+  const reply = await attempt(server, ['INFO', section]);
+  return reply.ok ? { ok: true, value: parseInfo(String(reply.value)) } : reply;
 }
 
 /** CONFIG GET of one parameter; `undefined` (with the reason) when CONFIG is renamed away or denied. */
