@@ -20,7 +20,7 @@
 import os from 'node:os';
 import { createClient } from 'redis';
 import type { AgentInputItem } from '@openai/agents';
-import { closeSharedConnections, RedisSession } from 'agents-redis-session';
+import { closeSharedConnections, RedisSession } from '../dist/index.js';
 import {
   addDeltas,
   diffCounters,

@@ -20,7 +20,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { closeSharedConnections, RedisSession, type ChangeEvent } from 'agents-redis-session';
+import { closeSharedConnections, RedisSession, type ChangeEvent } from '../dist/index.js';
 import { startBenchServer } from './lib/server.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
 import { table } from './lib/table.js';

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { MemorySession, type AgentInputItem, type SessionHistoryMutation } from '@openai/agents';
 import { RedisSessionInputError, type Logger } from 'agents-redis-session';
+import { configure } from 'safe-stable-stringify';
 import { useSessionFixture } from './support/sessionFixture.js';
 
 const fixture = useSessionFixture();
@@ -129,6 +130,22 @@ describe('JSON values', () => {
     const [read] = await session.getItems();
     assert.deepEqual(read, withData({ zero: 0, list: [null] }));
     assert.ok(!Object.hasOwn((read as { providerData: object }).providerData, 'missing'));
+  });
+});
+
+describe('the stored text', () => {
+  it('is the same whether an item takes the native fast path or the strict serializer', async () => {
+    const strict = configure({ strict: true, deterministic: false, circularValue: Error });
+    const nullPrototype = Object.assign(Object.create(null) as object, { type: 'message', role: 'user', content: 'no prototype' });
+    const items = [
+      { type: 'message', role: 'user', content: 'plain', extra: undefined },
+      { type: 'message', role: 'user', content: 'lone \ud800 surrogate, "quotes", \\ backslash, \u0000 NUL, 😀, \u2028' },
+      { type: 'function_call', callId: 'c', name: 'f', arguments: '{}', meta: { n: -0, big: 1e21, small: 5e-324, list: [[], {}, [null, true, 'x']] } },
+      nullPrototype,
+    ] as unknown as AgentInputItem[];
+    const session = fixture.session({ changeEvents: false });
+    await session.addItems(items);
+    assert.deepEqual(await fixture.redis.lRange(session.keys.items, 0, -1), items.map((item) => strict(item)));
   });
 });
 

@@ -36,8 +36,46 @@ function decodeSpecialValues(_key: string, value: unknown): unknown {
   return value;
 }
 
+/** How deep {@link isPlainJson} looks before leaving a value to the strict serializer (which also finds cycles). */
+const MAX_PLAIN_DEPTH = 64;
+
 /**
- * Serializes one item for storage.
+ * Whether `value` holds only what native `JSON.stringify` writes exactly as the
+ * strict serializer does: strings, finite numbers, booleans, null, arrays of
+ * those and plain objects (undefined properties are dropped by both). Anything
+ * else — bytes, Maps, Dates and other classes, `toJSON`, non-finite numbers,
+ * BigInt, functions, undefined in arrays, cycles — takes the strict path.
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= MAX_PLAIN_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
+        return true;
+      }
+      const prototype = Object.getPrototypeOf(value);
+      if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return false;
+      for (const key in value) {
+        const field = (value as Record<string, unknown>)[key];
+        if (field !== undefined && !isPlainJson(field, depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Serializes one item for storage. Items of plain JSON values (nearly all) go
+ * through native `JSON.stringify`, which writes the same text faster.
  *
  * @throws {RedisSessionInputError} when the item is not a plain object or holds
  * something JSON cannot represent faithfully. `position` names the item in the message.
@@ -49,7 +87,7 @@ export function encodeItem(item: unknown, position: string): string {
         `got ${item === null ? 'null' : Array.isArray(item) ? 'an array' : `a ${typeof item}`}. Nothing was written.`,
     );
   }
-  return stringifyOrThrow(strictStringify, item, position);
+  return isPlainJson(item, 0) ? JSON.stringify(item) : stringifyOrThrow(strictStringify, item, position);
 }
 
 /** Serializes items for storage; every item is checked before anything is written. */
