@@ -5,10 +5,11 @@
  * takes over, and every acknowledged write is still there afterwards.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { createClient } from 'redis';
-import { closeSharedConnections, RedisSession, RedisSessionDurabilityError } from 'agents-redis-session';
+import { RedisSession, RedisSessionDurabilityError } from 'agents-redis-session';
 import { masterPortOf, sleep, startRedisCluster, waitUntil, type RedisClusterHandle, type RedisServerHandle } from './harness/index.js';
+import { useDeployment } from './support/deploymentFixture.js';
 
 const WRITERS = 4;
 const CONVERSATIONS = 50;
@@ -21,15 +22,7 @@ const AFTER_RESUME_MS = 1500;
 const RESUME_BOUND_MS = 30_000;
 
 let cluster: RedisClusterHandle;
-
-before(async () => {
-  cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
-}, { timeout: 45_000 });
-
-after(async () => {
-  await closeSharedConnections();
-  await cluster?.stop();
-});
+useDeployment(() => startRedisCluster({ masters: 3, replicasPerMaster: 1 }), 45_000, (started) => (cluster = started));
 
 
 it('kill -9 of a master under load: writes resume after failover and every acknowledged write survives', { timeout: 80_000 }, async (t) => {

@@ -6,9 +6,9 @@
  * Cluster (3 masters, 3 replicas), once through Redis Sentinel.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { AgentInputItem } from '@openai/agents';
-import { closeSharedConnections, RedisSession, type ChangeEvent, type GapInfo } from 'agents-redis-session';
+import { RedisSession, type ChangeEvent, type GapInfo } from 'agents-redis-session';
 import {
   masterPortOf,
   startRedisCluster,
@@ -18,6 +18,7 @@ import {
   type RedisSentinelHandle,
   killMasterAndAwaitPromotion,
 } from './harness/index.js';
+import { SENTINEL_SETUP, useDeployment } from './support/deploymentFixture.js';
 
 const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
 /** A generous bound on every wait of a failover: promotion, the first write after it, the event of that write. */
@@ -68,15 +69,7 @@ function assertLastEventIsTheWriteAfterFailover(events: ChangeEvent[]): void {
 
 describe('subscriptions come back after a Redis Cluster failover', () => {
   let cluster: RedisClusterHandle;
-
-  before(async () => {
-    cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
-  }, { timeout: 45_000 });
-
-  after(async () => {
-    await closeSharedConnections();
-    await cluster?.stop();
-  });
+  useDeployment(() => startRedisCluster({ masters: 3, replicasPerMaster: 1 }), 45_000, (started) => (cluster = started));
 
 
   it('kill -9 of the master owning the conversation: the same subscription receives events of writes after the promotion', { timeout: 90_000 }, async (t) => {
@@ -121,15 +114,7 @@ describe('subscriptions come back after a Redis Cluster failover', () => {
 
 describe('subscriptions come back after a Sentinel failover', () => {
   let deployment: RedisSentinelHandle;
-
-  before(async () => {
-    deployment = await startRedisSentinel({ masterName: 'mymaster', sentinels: 3, quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 5000 });
-  }, { timeout: 30_000 });
-
-  after(async () => {
-    await closeSharedConnections();
-    await deployment?.stop();
-  });
+  useDeployment(() => startRedisSentinel(SENTINEL_SETUP), 30_000, (started) => (deployment = started));
 
   it('kill -9 of the master: the same subscription receives events of writes after the failover', { timeout: 90_000 }, async (t) => {
     const session = new RedisSession({ conversationId: 'failover-feed', redisUrl: deployment.url, commandTimeoutMs: 1000, connectTimeoutMs: 1000 });

@@ -5,7 +5,7 @@
  * master after which the same session keeps working on the new master.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { AgentInputItem } from '@openai/agents';
 import { createClient, createSentinel, type RedisClientType } from 'redis';
 import {
@@ -16,6 +16,7 @@ import {
   sharedConnectionCount,
 } from 'agents-redis-session';
 import { killMasterAndAwaitPromotion, startRedisSentinel, waitUntil, type RedisSentinelHandle } from './harness/index.js';
+import { SENTINEL_SETUP, useDeployment } from './support/deploymentFixture.js';
 
 const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 const FAILOVER_BOUND_MS = 30_000;
@@ -29,14 +30,7 @@ async function rawClient(port: number): Promise<RedisClientType> {
   return client;
 }
 
-before(async () => {
-  deployment = await startRedisSentinel({ masterName: 'mymaster', sentinels: 3, quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 5000 });
-}, { timeout: 30_000 });
-
-after(async () => {
-  await closeSharedConnections();
-  await deployment?.stop();
-});
+useDeployment(() => startRedisSentinel(SENTINEL_SETUP), 30_000, (started) => (deployment = started));
 
 describe('RedisSession through Sentinel', () => {
   it('every operation works through a redis+sentinel:// URL and through the sentinel option, on the master', async () => {
