@@ -9,7 +9,6 @@ import { describe, it } from 'node:test';
 import type { AgentInputItem } from '@openai/agents';
 import { createClient, createSentinel, type RedisClientType } from 'redis';
 import {
-  closeSharedConnections,
   RedisSession,
   RedisSessionConfigError,
   RedisSessionDurabilityError,
