@@ -212,7 +212,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
 
   /** Deletes every key of this conversation, and nothing else. The next write has version 1. */
   async clearSession(): Promise<void> {
-    this.logger.debug(`Clearing Redis session ${this.keys.items}`);
+    this.logger.debug('Clearing Redis session %s', this.keys.items);
     await this.execute('clearSession', (redis) =>
       this.changeEvents ? scripts.clear.run(redis, this.keys.all, this.scriptArgs) : redis.del([...this.keys.all]),
     );
