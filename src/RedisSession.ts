@@ -333,8 +333,8 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   /** The subscriber connection: the process's shared one for a URL, the session's own duplicate for a `client`. */
   private subscriberHub(redis: RedisCommandTarget): SubscriberHub {
     const { endpoint } = this.connection;
-    if (endpoint) return subscriberHub({ commands: redis, shared: true, endpoint, timeouts: this.timeouts });
-    this.ownSubscriber ??= subscriberHub({ commands: redis, shared: false, endpoint: undefined, timeouts: this.timeouts });
+    if (endpoint) return subscriberHub({ commands: redis, endpoint, timeouts: this.timeouts });
+    this.ownSubscriber ??= subscriberHub({ commands: redis, endpoint: undefined, timeouts: this.timeouts });
     return this.ownSubscriber;
   }
 

@@ -1,4 +1,3 @@
-import { describeCause } from '../connection/errorMapping.js';
 import { closeGracefully, connectWithin, ConnectionErrors } from '../connection/lifecycle.js';
 
 /** A listener of raw pub/sub messages. */

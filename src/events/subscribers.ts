@@ -8,9 +8,10 @@ import { SubscriberHub, type PubSubClient } from './subscriberHub.js';
 export interface SubscriberSource {
   /** The connected command target (a node-redis client, pool or cluster client). */
   readonly commands: RedisCommandTarget;
-  /** True for a connection the package opened from a URL; false for a `client` the caller passed in. */
-  readonly shared: boolean;
-  /** Where the package's own connection goes, for a pool (which cannot be duplicated); `undefined` for a caller's client. */
+  /**
+   * Where the connection goes when the package opened it (from a URL, cluster or sentinel options): its
+   * subscriber connection is shared by the process. `undefined` for a `client` the caller passed in.
+   */
   readonly endpoint: ConnectionEndpoint | undefined;
   readonly timeouts: ConnectionTimeouts;
 }
@@ -25,7 +26,7 @@ const sharedHubs = new Map<object, SubscriberHub>();
  */
 export function subscriberHub(source: SubscriberSource): SubscriberHub {
   const create = subscriberFactory(source);
-  if (!source.shared) return new SubscriberHub(create, source.timeouts.connectTimeoutMs, () => {});
+  if (!source.endpoint) return new SubscriberHub(create, source.timeouts.connectTimeoutMs, () => {});
   let hub = sharedHubs.get(source.commands);
   if (!hub) {
     const created: SubscriberHub = new SubscriberHub(create, source.timeouts.connectTimeoutMs, () => {
@@ -53,7 +54,7 @@ function subscriberFactory(source: SubscriberSource): () => PubSubClient {
   const commands = source.commands as unknown as { duplicate?: () => PubSubClient };
   // A client or cluster client: a duplicate has the same servers, credentials and options.
   if (typeof commands.duplicate === 'function') return () => commands.duplicate!();
-  const createSubscriber = source.shared ? source.endpoint?.createSubscriber : undefined;
+  const createSubscriber = source.endpoint?.createSubscriber;
   // A pool: subscribe on one client of its own, to the same server with the same options.
   if (createSubscriber) return () => createSubscriber(source.timeouts) as PubSubClient;
   throw new RedisSessionConfigError(

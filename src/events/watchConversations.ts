@@ -55,7 +55,7 @@ export async function watchConversations(options: WatchConversationsOptions, lis
   try {
     // The lease on the command connection is held while watching: it keys the process's shared subscriber connection.
     const commands = await source.commands();
-    const hub = subscriberHub({ commands, shared: source.endpoint !== undefined, endpoint: source.endpoint, timeouts });
+    const hub = subscriberHub({ commands, endpoint: source.endpoint, timeouts });
     const stop = await hub.listen('plain', prefixChannel(keyPrefix), deliverEvents(listener, options.logger ?? defaultLogger));
     return async () => {
       await stop();

@@ -22,8 +22,8 @@ if itemsType == 'none' and metaType == 'none' then
 end
 local seconds = tonumber(ARGV[1])
 local existing = 0
-for i = 1, 2 do
-  if redis.call('EXISTS', KEYS[i]) == 1 then
+for i, kind in ipairs({ itemsType, metaType }) do
+  if kind ~= 'none' then
     existing = existing + 1
     if seconds > 0 then
       redis.call('EXPIRE', KEYS[i], seconds)

@@ -32,7 +32,10 @@ if replace then
     return redis.error_reply('WRONGTYPE Operation against a key holding the wrong kind of value')
   end
 end
-local full = refuseOverflow(adding, (not replace) and 0 or nil)
+-- An append removes nothing (0); a replacement removes the whole history (nil).
+local removed = 0
+if replace then removed = nil end
+local full = refuseOverflow(adding, removed)
 if full then return full end
 if replace then redis.call('DEL', KEYS[1]) end
 local length = 0
