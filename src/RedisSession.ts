@@ -11,8 +11,15 @@ import { validateLimits } from './config/limits.js';
 import { validateChangeEvents, validateLimit, validateTimeout, validateTtl, type RedisSessionOptions } from './config/options.js';
 import type { RedisCommandTarget } from './connection/commandTarget.js';
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
+import { isDeadlineError } from './connection/deadline.js';
 import { toSessionError } from './connection/errorMapping.js';
-import { RedisSessionConfigError, RedisSessionConflictError, RedisSessionError, RedisSessionInputError } from './errors.js';
+import {
+  RedisSessionConfigError,
+  RedisSessionConflictError,
+  RedisSessionConnectionError,
+  RedisSessionError,
+  RedisSessionInputError,
+} from './errors.js';
 import { prepareMutations } from './history/mutations.js';
 import { trimToSafeBoundary } from './history/safeWindow.js';
 import { prepareTransaction } from './history/transactions.js';
@@ -31,6 +38,16 @@ import { scripts } from './scripts/index.js';
 import { encryptedCodec } from './encryption/encryptedCodec.js';
 import { validateEncryption } from './encryption/keyring.js';
 import { plainCodec, type ItemCodec } from './serialization/itemCodec.js';
+
+/** Operations that change the history: when their reply does not come in time, their outcome is unknown. */
+const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
+  'addItems',
+  'popItem',
+  'clearSession',
+  'applyHistoryTransaction',
+  'replaceHistoryWithCompaction',
+  'applyHistoryMutations',
+]);
 
 /**
  * Conversation memory for the OpenAI Agents SDK, kept in Redis.
@@ -77,8 +94,6 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   /** Turns items into stored entries and back: plain JSON, or encrypted. */
   private readonly codec: ItemCodec;
   private readonly timeouts: { connectTimeoutMs: number; commandTimeoutMs: number };
-  /** The subscriber connection of a session built with `client`: its own duplicate of that client. */
-  private ownSubscriber: SubscriberHub | undefined;
   private readonly subscriptions = new Set<() => Promise<void>>();
   private readonly logger: Logger;
   private readonly connection: ConnectionSource;
@@ -290,9 +305,10 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * first event after missed ones; then reload with `getItems()`. The
    * subscription survives reconnects by itself.
    *
-   * Subscriptions of sessions opened from one URL share one subscriber
-   * connection per process; a session built with `client` subscribes on a
-   * duplicate of it. The connection closes when its last subscription ends.
+   * Subscriptions of sessions opened from one URL, or built with one
+   * `client` (on a duplicate of it), share one subscriber connection per
+   * process. The connection closes when its last subscription ends.
+   * Subscribing settles within `connectTimeoutMs` + `commandTimeoutMs`.
    */
   async subscribe(listener: ChangeListener, options: SubscribeOptions = {}): Promise<() => Promise<void>> {
     this.assertOpen('subscribe');
@@ -330,12 +346,10 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     return [ttl, ...eventArgumentsFor([mode, identity, channel], entries), ...limits];
   }
 
-  /** The subscriber connection: the process's shared one for a URL, the session's own duplicate for a `client`. */
+  /** The subscriber connection shared by every session of the process on the same URL or the same `client`. */
   private subscriberHub(redis: RedisCommandTarget): SubscriberHub {
-    const { endpoint } = this.connection;
-    if (endpoint) return subscriberHub({ commands: redis, endpoint, timeouts: this.timeouts });
-    this.ownSubscriber ??= subscriberHub({ commands: redis, endpoint: undefined, timeouts: this.timeouts });
-    return this.ownSubscriber;
+    const connection = (redis as { connection?: object }).connection ?? redis;
+    return subscriberHub({ key: this.connection.sharingKey(), connection, endpoint: this.connection.endpoint, timeouts: this.timeouts });
   }
 
   /**
@@ -360,12 +374,26 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     }
   }
 
+  /**
+   * Runs `command` on the session's connection and maps what it throws to this package's errors. Every
+   * command settles within `commandTimeoutMs` (the connection's command target bounds it); a connection the
+   * package opened is torn down when one misses it, so the next operation reconnects.
+   */
   private async execute<T>(operation: string, command: (redis: RedisCommandTarget) => Promise<T>): Promise<T> {
     this.assertOpen(operation);
     try {
       const connected = this.connection.commands();
       return await command(connected instanceof Promise ? await connected : connected);
     } catch (error) {
+      if (isDeadlineError(error) && WRITE_OPERATIONS.has(operation)) {
+        throw new RedisSessionConnectionError(
+          operation,
+          this.connection.target,
+          `no reply within ${error.timeoutMs} ms, so the outcome of this write is unknown: it may have been applied. ` +
+            'A history transaction with the same operationId is safe to retry',
+          { cause: error },
+        );
+      }
       throw toSessionError(error, operation, this.connection.target, this.connection.lastError());
     }
   }

@@ -4,7 +4,8 @@ import { isMultiHostUrl, parseMultiHostUrl, parseRedisUrl, redactRedisUrl, resol
 import type { RedisConnection } from '../connection/commandTarget.js';
 import { endpointFromUrl, type ConnectionEndpoint, type OwnedConnection } from '../connection/endpoints.js';
 import { ConnectFailedError, describeCause } from '../connection/errorMapping.js';
-import { connectWithin, ConnectionErrors } from '../connection/lifecycle.js';
+import { isDeadlineError, withDeadline } from '../connection/deadline.js';
+import { closeGracefully, connectWithin, ConnectionErrors } from '../connection/lifecycle.js';
 import { RedisSessionError } from '../errors.js';
 import { CliError, EXIT } from './cliError.js';
 
@@ -124,9 +125,10 @@ export async function connect(options: ConnectOptions): Promise<CliConnection> {
     throw error;
   }
   const timeoutMs = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const commandTimeoutMs = Math.max(timeoutMs, 5000);
   // Records the last error, and gives up at a refused password instead of at the timeout.
   const errors = new ConnectionErrors();
-  const owned = endpoint.create({ connectTimeoutMs: timeoutMs, commandTimeoutMs: Math.max(timeoutMs, 5000) }, errors.record);
+  const owned = endpoint.create({ connectTimeoutMs: timeoutMs, commandTimeoutMs }, errors.record);
   try {
     await connectWithin(owned, timeoutMs, 'connection', errors);
   } catch (error) {
@@ -137,16 +139,31 @@ export async function connect(options: ConnectOptions): Promise<CliConnection> {
       EXIT.redis,
     );
   }
-  return describeConnection(url, endpoint, owned);
+  return describeConnection(url, endpoint, owned, commandTimeoutMs);
 }
 
-function describeConnection(url: string, endpoint: ConnectionEndpoint, owned: OwnedConnection): CliConnection {
+function describeConnection(url: string, endpoint: ConnectionEndpoint, owned: OwnedConnection, commandTimeoutMs: number): CliConnection {
   const multi = isMultiHostUrl(url) ? parseMultiHostUrl(url) : undefined;
   const kind = multi === undefined ? 'standalone' : multi.scheme === 'redis+cluster' ? 'cluster' : 'sentinel';
   const single = multi === undefined ? new URL(parseRedisUrl(url).connectionUrl) : undefined;
   const hosts = multi ? multi.hosts.map((host) => host.host) : [single!.hostname.replace(/^\[|\]$/g, '')];
-  const connection = owned.target as unknown;
-  const client = connection as NodeClient;
+  let missed = false;
+  const bound = <T>(work: Promise<T>): Promise<T> =>
+    withDeadline(work, commandTimeoutMs).catch((error: unknown) => {
+      if (!isDeadlineError(error)) throw error;
+      // The server stopped answering: drop the socket now, so that closing does not wait for it too.
+      missed = true;
+      owned.destroy();
+      throw new CliError(
+        `Redis at ${endpoint.target} did not answer within ${commandTimeoutMs} ms (server frozen, overloaded or unreachable). ` +
+          'A write in progress may or may not have been applied.',
+        EXIT.redis,
+      );
+    });
+  const connection = boundedCalls(owned.target, bound);
+  // Server commands go through `bound` themselves: they use the node-redis object directly.
+  const raw = owned.target as unknown;
+  const client = raw as NodeClient;
   return {
     kind,
     target: multi ? multi.target : redactRedisUrl(url),
@@ -155,28 +172,25 @@ function describeConnection(url: string, endpoint: ConnectionEndpoint, owned: Ow
     keys: connection as KeyCommands,
     client: connection as RedisConnection,
     servers: async () => {
-      if (kind === 'standalone') return [serverNode(hosts[0]!, single!.port || '6379', client)];
+      if (kind === 'standalone') return [serverNode(hosts[0]!, single!.port || '6379', client, bound)];
       if (kind === 'sentinel') {
-        const sentinel = connection as SentinelClient;
+        const sentinel = raw as SentinelClient;
         return [
           {
             address: 'master of ' + endpoint.target,
-            command: (args) => sentinel.sendCommand(false, args),
-            scan: (options) => sentinel.scanIterator(options),
+            command: (args) => bound(sentinel.sendCommand(false, args)),
+            scan: (options) => boundedIterable(sentinel.scanIterator(options), bound),
           },
         ];
       }
-      const cluster = connection as ClusterClient;
+      const cluster = raw as ClusterClient;
       return Promise.all(
-        cluster.masters.map(async (master) => serverNode(master.host, String(master.port), await cluster.nodeClient(master))),
+        cluster.masters.map(async (master) => serverNode(master.host, String(master.port), await bound(cluster.nodeClient(master)), bound)),
       );
     },
     close: async () => {
-      try {
-        await owned.close();
-      } catch {
-        owned.destroy();
-      }
+      if (missed) return; // already destroyed
+      await closeGracefully(Promise.resolve(owned), commandTimeoutMs);
     },
   };
 }
@@ -194,10 +208,55 @@ interface ClusterClient {
   nodeClient(master: { host: string; port: number }): Promise<NodeClient>;
 }
 
-function serverNode(host: string, port: string, client: NodeClient): ServerNode {
+type Bound = <T>(work: Promise<T>) => Promise<T>;
+
+function serverNode(host: string, port: string, client: NodeClient, bound: Bound): ServerNode {
   return {
     address: `${host.includes(':') ? `[${host}]` : host}:${port}`,
-    command: (args) => client.sendCommand(args),
-    scan: (options) => client.scanIterator(options),
+    command: (args) => bound(client.sendCommand(args)),
+    scan: (options) => boundedIterable(client.scanIterator(options), bound),
   };
+}
+
+/** An async iterable whose every step settles within the deadline of `bound`. */
+function boundedIterable<T>(iterable: AsyncIterable<T>, bound: Bound): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]: () => {
+      const iterator = iterable[Symbol.asyncIterator]();
+      return {
+        next: () => bound(iterator.next()),
+        return: async (value?: unknown) => (iterator.return ? iterator.return(value) : { done: true, value: undefined }) as IteratorResult<T>,
+      };
+    },
+  };
+}
+
+/** Methods whose promises are the connection's life cycle, not commands: left unbounded (close has its own bound). */
+const LIFE_CYCLE = new Set<PropertyKey>(['connect', 'close', 'quit', 'disconnect', 'destroy']);
+
+/**
+ * A view of a node-redis object in which every call that returns a promise
+ * (a command), every step of an async iterator (SCAN) and `exec()` of a MULTI
+ * settles within the deadline of `bound`. Other calls (`duplicate`,
+ * `withCommandOptions`, `on`, ...) pass through, so the view can be handed to
+ * `RedisSession` and `watchConversations` as their `client`.
+ */
+function boundedCalls(raw: object, bound: Bound): object {
+  const view: object = new Proxy(raw, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      if (LIFE_CYCLE.has(property)) return value.bind(target);
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        if (result === target) return view;
+        if (result instanceof Promise) return bound(result);
+        if (result === null || typeof result !== 'object') return result;
+        if (property === 'multi') return boundedCalls(result, bound);
+        if (Symbol.asyncIterator in result) return boundedIterable(result as AsyncIterable<unknown>, bound);
+        return result;
+      };
+    },
+  });
+  return view;
 }

@@ -1,4 +1,5 @@
 import type { RedisClientPoolType, RedisClientType, RedisClusterType } from 'redis';
+import { isDeadlineError, withDeadline } from './deadline.js';
 
 /** Keys and arguments of an `EVAL`/`EVALSHA` call. */
 export interface EvalArguments {
@@ -38,13 +39,74 @@ export type RedisConnection =
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /**
- * Views a caller's node-redis connection through the commands a session
- * uses, with a per-command timeout. The caller's own object is not changed.
+ * A command target whose every call settles within `timeoutMs`, even when the
+ * server stops answering: node-redis drops its own per-command timeout once a
+ * command is written to the socket. A missed deadline calls `onMissed` (which
+ * tears down a connection the package owns) and rejects with a
+ * `DeadlineError`. One object per connection; no allocation but the
+ * deadline's own per call.
  */
-export function asCommandTarget(connection: RedisConnection, timeoutMs: number): RedisCommandTarget {
+export class BoundedCommands implements RedisCommandTarget {
+  /**
+   * @param inner - The node-redis object (or a view of it with command options) that sends the commands.
+   * @param connection - The node-redis object itself: it routes WAIT, is duplicated for subscribing and keys sharing.
+   * @param timeoutMs - The deadline of every call.
+   * @param onMissed - Called when a call misses its deadline.
+   */
+  constructor(
+    private readonly inner: RedisCommandTarget,
+    readonly connection: object,
+    readonly timeoutMs: number,
+    readonly onMissed: () => void = () => {},
+  ) {}
+
+  evalSha(sha1: string, options: EvalArguments): Promise<unknown> {
+    return this.bound(this.inner.evalSha(sha1, options));
+  }
+
+  eval(script: string, options: EvalArguments): Promise<unknown> {
+    return this.bound(this.inner.eval(script, options));
+  }
+
+  lRange(key: string, start: number, stop: number): Promise<string[]> {
+    return this.bound(this.inner.lRange(key, start, stop));
+  }
+
+  rPop(key: string): Promise<string | null> {
+    return this.bound(this.inner.rPop(key));
+  }
+
+  rPush(key: string, elements: string[]): Promise<number> {
+    return this.bound(this.inner.rPush(key, elements));
+  }
+
+  del(keys: string[]): Promise<number> {
+    return this.bound(this.inner.del(keys));
+  }
+
+  withCommandOptions(options: { timeout?: number }): BoundedCommands {
+    return new BoundedCommands(this.inner.withCommandOptions(options), this.connection, options.timeout ?? this.timeoutMs, this.onMissed);
+  }
+
+  /** Bounds any promise of this connection by the deadline, with the same teardown on a miss. */
+  bound<T>(work: Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
+    return withDeadline(work, timeoutMs).catch((error: unknown) => {
+      if (isDeadlineError(error)) this.onMissed();
+      throw error;
+    });
+  }
+}
+
+/**
+ * Views a caller's node-redis connection through the commands a session
+ * uses, each bounded by `timeoutMs` (node-redis's own timeout covers only the
+ * wait before a command is written). The caller's object is not changed, and a
+ * missed deadline only fails the call: the caller's connection is never torn down.
+ */
+export function asCommandTarget(connection: RedisConnection, timeoutMs: number): BoundedCommands {
   const target = connection as unknown as RedisCommandTarget;
   if (typeof target.evalSha !== 'function' || typeof target.withCommandOptions !== 'function') {
     throw new TypeError('not a node-redis client');
   }
-  return target.withCommandOptions({ timeout: timeoutMs });
+  return new BoundedCommands(target.withCommandOptions({ timeout: timeoutMs }), connection, timeoutMs);
 }

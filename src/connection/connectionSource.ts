@@ -1,7 +1,7 @@
 import { resolveRedisUrl } from '../config/redisUrl.js';
 import { validateTls, type TlsOptions } from '../config/tls.js';
 import { RedisSessionConfigError } from '../errors.js';
-import { asCommandTarget, type RedisCommandTarget, type RedisConnection } from './commandTarget.js';
+import { asCommandTarget, type BoundedCommands, type RedisCommandTarget, type RedisConnection } from './commandTarget.js';
 import { assertDurabilitySupported, validateDurability, withDurability, type DurabilityOptions } from './durability.js';
 import {
   clusterEndpoint,
@@ -26,6 +26,11 @@ export interface ConnectionSource {
   lastError(): string | undefined;
   /** Releases what the session owns: its lease on a shared connection; nothing for a borrowed client. */
   release(): Promise<void>;
+  /**
+   * What identifies the underlying connection, for sharing one subscriber connection among every session and
+   * watcher on it: the shared connection of a URL, or the caller's client. Call it after {@link commands}.
+   */
+  sharingKey(): object;
 }
 
 /**
@@ -65,18 +70,19 @@ export function connectionSource(options: {
 }
 
 function borrowedClient(client: RedisConnection, commandTimeoutMs: number, durability: DurabilityOptions | undefined): ConnectionSource {
-  let commands: RedisCommandTarget;
+  let bounded: BoundedCommands;
   try {
-    commands = asCommandTarget(client, commandTimeoutMs);
+    bounded = asCommandTarget(client, commandTimeoutMs);
   } catch {
     throw new RedisSessionConfigError(
       'client must be a node-redis client, pool or cluster client (from createClient, createClientPool or createCluster in the "redis" package), ' +
         'or a sentinel client from createSentinel.',
     );
   }
+  let commands: RedisCommandTarget = bounded;
   if (durability) {
     assertDurabilitySupported(client, 1);
-    commands = withDurability(commands, client, durability, commandTimeoutMs);
+    commands = withDurability(bounded, durability, commandTimeoutMs);
   }
   return {
     target: 'the client passed in the client option',
@@ -84,6 +90,7 @@ function borrowedClient(client: RedisConnection, commandTimeoutMs: number, durab
     commands: () => commands,
     lastError: () => undefined,
     release: async () => {},
+    sharingKey: () => client,
   };
 }
 
@@ -95,21 +102,24 @@ function leasedConnection(
   // Looked up when the lease is taken, not before: an idle connection leaves the registry.
   let lease: SharedConnection | undefined;
   // The durable view of the lease's target, made once per connected target.
-  let durable: { raw: RedisCommandTarget; view: RedisCommandTarget } | undefined;
-  const view = (raw: RedisCommandTarget): RedisCommandTarget => {
+  let durable: { raw: BoundedCommands; view: RedisCommandTarget } | undefined;
+  const view = (raw: BoundedCommands): RedisCommandTarget => {
     if (!durability) return raw;
-    if (durable?.raw !== raw) durable = { raw, view: withDurability(raw, raw, durability, timeouts.commandTimeoutMs) };
+    if (durable?.raw !== raw) durable = { raw, view: withDurability(raw, durability, timeouts.commandTimeoutMs) };
     return durable.view;
+  };
+  const acquire = (): SharedConnection => {
+    if (!lease) {
+      lease = sharedConnection(endpoint, timeouts);
+      lease.retain();
+    }
+    return lease;
   };
   return {
     target: endpoint.target,
     endpoint,
     commands: () => {
-      if (!lease) {
-        lease = sharedConnection(endpoint, timeouts);
-        lease.retain();
-      }
-      const target = lease.target();
+      const target = acquire().target();
       return target instanceof Promise ? target.then(view) : view(target);
     },
     lastError: () => lease?.lastErrorMessage(),
@@ -118,5 +128,6 @@ function leasedConnection(
       lease = undefined;
       await released?.release();
     },
+    sharingKey: acquire,
   };
 }

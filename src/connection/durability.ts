@@ -1,6 +1,6 @@
 import { describe } from '../config/describeValue.js';
 import { RedisSessionConfigError, RedisSessionDurabilityError } from '../errors.js';
-import type { EvalArguments, RedisCommandTarget } from './commandTarget.js';
+import type { BoundedCommands, EvalArguments, RedisCommandTarget } from './commandTarget.js';
 
 /** The `durability` option: how many replicas must confirm each write, and how long to wait for them. */
 export interface DurabilityOptions {
@@ -81,30 +81,27 @@ const WRITES: Record<string, (args: unknown[]) => string | undefined> = {
  * Wraps a command target so that every write is followed by
  * `WAIT replicas timeoutMs` on the same connection, and fails with
  * {@link RedisSessionDurabilityError} when fewer replicas confirm it in time.
- * Other commands pass through unchanged. `raw` is the node-redis object that
- * routes the WAIT; `commandTimeoutMs` is added to WAIT's own wait.
+ * Other commands pass through unchanged. WAIT is routed through the target's
+ * node-redis object and bounded like its commands, with `commandTimeoutMs`
+ * added to WAIT's own wait.
  */
-export function withDurability(
-  target: RedisCommandTarget,
-  raw: object,
-  durability: DurabilityOptions,
-  commandTimeoutMs: number,
-): RedisCommandTarget {
-  const waitFor = replicaWaiter(raw);
+export function withDurability(target: BoundedCommands, durability: DurabilityOptions, commandTimeoutMs: number): RedisCommandTarget {
+  const waitFor = replicaWaiter(target.connection);
   if (!waitFor) throw new RedisSessionConfigError('durability needs a single connection, a cluster or a sentinel client.');
   const args = ['WAIT', String(durability.replicas), String(durability.timeoutMs)];
+  const waitMs = durability.timeoutMs + commandTimeoutMs;
   const confirm = async (firstKey: string | undefined): Promise<void> => {
-    const acknowledged = Number(await waitFor(firstKey ?? '', args, durability.timeoutMs + commandTimeoutMs));
+    const acknowledged = Number(await target.bound(waitFor(firstKey ?? '', args, waitMs), waitMs));
     if (!(acknowledged >= durability.replicas)) {
       throw new RedisSessionDurabilityError(acknowledged, durability.replicas, durability.timeoutMs);
     }
   };
-  return new Proxy(target, {
+  return new Proxy(target as RedisCommandTarget, {
     get(object, property, receiver) {
       const value: unknown = Reflect.get(object, property, receiver);
       if (typeof value !== 'function') return value;
       if (property === 'withCommandOptions') {
-        return (options: { timeout?: number }) => withDurability(value.call(object, options), raw, durability, commandTimeoutMs);
+        return (options: { timeout?: number }) => withDurability(value.call(object, options) as BoundedCommands, durability, commandTimeoutMs);
       }
       const firstKeyOf = typeof property === 'string' && Object.hasOwn(WRITES, property) ? WRITES[property] : undefined;
       if (!firstKeyOf) return value.bind(object);

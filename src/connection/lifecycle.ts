@@ -1,3 +1,4 @@
+import { withDeadline } from './deadline.js';
 import { ConnectFailedError, describeCause } from './errorMapping.js';
 
 /** What every node-redis connection object (client, pool, cluster, subscriber) offers for its life cycle. */
@@ -66,12 +67,16 @@ export async function connectWithin<T extends Closable>(
   }
 }
 
-/** Closes a connection that may still be opening: gracefully (QUIT), else by force. */
-export async function closeGracefully(opening: Promise<Closable> | undefined): Promise<void> {
+/**
+ * Closes a connection that may still be opening: gracefully (QUIT, which waits
+ * for pending replies) for at most `timeoutMs`, then by force, so that it
+ * returns promptly even when the server stopped answering.
+ */
+export async function closeGracefully(opening: Promise<Closable> | undefined, timeoutMs: number): Promise<void> {
   const connection = await opening?.catch(() => undefined);
   if (!connection) return;
   try {
-    await connection.close();
+    await withDeadline(connection.close(), timeoutMs, 'close');
   } catch {
     connection.destroy();
   }

@@ -1,3 +1,5 @@
+import type { ConnectionTimeouts } from '../connection/endpoints.js';
+import { isDeadlineError, withDeadline } from '../connection/deadline.js';
 import { closeGracefully, connectWithin, ConnectionErrors } from '../connection/lifecycle.js';
 
 /** A listener of raw pub/sub messages. */
@@ -22,6 +24,11 @@ export type ChannelKind = 'sharded' | 'plain';
  * One subscriber connection shared by many subscriptions. It opens with the
  * first subscription and closes when the last one ends. node-redis
  * resubscribes every channel by itself after a reconnect.
+ *
+ * Subscribing and unsubscribing settle within the command timeout (node-redis
+ * gives pub/sub commands none); one that misses it tears the connection down,
+ * so that the next subscription starts on a fresh one. (A subscription on a
+ * server that freezes later is not detected: pub/sub sends nothing to wait for.)
  */
 export class SubscriberHub {
   private opening: Promise<PubSubClient> | undefined;
@@ -30,12 +37,12 @@ export class SubscriberHub {
 
   /**
    * @param createClient - Makes the (unconnected) subscriber connection.
-   * @param connectTimeoutMs - How long the first connection may take.
+   * @param timeouts - How long the connection may take, and each (un)subscribe.
    * @param onIdle - Called when the last subscription ends (to leave a registry).
    */
   constructor(
     private readonly createClient: () => PubSubClient,
-    private readonly connectTimeoutMs: number,
+    private readonly timeouts: ConnectionTimeouts,
     private readonly onIdle: () => void,
   ) {}
 
@@ -49,8 +56,9 @@ export class SubscriberHub {
     this.subscriptions++;
     let client: PubSubClient;
     try {
-      client = await this.connected();
-      await (kind === 'sharded' ? client.sSubscribe(channel, listener) : client.subscribe(channel, listener));
+      const opening = this.connected();
+      client = await opening;
+      await this.bounded(opening, kind === 'sharded' ? client.sSubscribe(channel, listener) : client.subscribe(channel, listener));
     } catch (error) {
       await this.leave();
       throw error;
@@ -60,19 +68,34 @@ export class SubscriberHub {
       if (!active) return;
       active = false;
       // The last subscription closes the connection, which ends its subscriptions anyway.
-      if (this.subscriptions > 1 && this.opening) {
-        await (kind === 'sharded' ? client.sUnsubscribe(channel, listener) : client.unsubscribe(channel, listener)).catch(() => {});
+      const opening = this.opening;
+      if (this.subscriptions > 1 && opening) {
+        const unsubscribed = kind === 'sharded' ? client.sUnsubscribe(channel, listener) : client.unsubscribe(channel, listener);
+        await this.bounded(opening, unsubscribed).catch(() => {});
       }
       await this.leave();
     };
   }
 
-  /** Closes the connection now, ending every subscription on it. */
+  /** Closes the connection now, ending every subscription on it; within the command timeout, then by force. */
   async close(): Promise<void> {
     const opening = this.opening;
     this.opening = undefined;
     this.subscriptions = 0;
-    await closeGracefully(opening);
+    await closeGracefully(opening, this.timeouts.commandTimeoutMs);
+  }
+
+  /** Bounds a command of the connection `opening` by the command timeout; a miss tears that connection down. */
+  private async bounded<T>(opening: Promise<PubSubClient>, work: Promise<T>): Promise<T> {
+    try {
+      return await withDeadline(work, this.timeouts.commandTimeoutMs, 'subscriber connection');
+    } catch (error) {
+      if (isDeadlineError(error) && this.opening === opening) {
+        this.opening = undefined;
+        void opening.then((client) => client.destroy(), () => {});
+      }
+      throw error;
+    }
   }
 
   private async leave(): Promise<void> {
@@ -98,6 +121,6 @@ export class SubscriberHub {
     const client = this.createClient();
     this.errors = new ConnectionErrors();
     client.on('error', this.errors.record);
-    return connectWithin(client, this.connectTimeoutMs, 'subscriber connection', this.errors);
+    return connectWithin(client, this.timeouts.connectTimeoutMs, 'subscriber connection', this.errors);
   }
 }

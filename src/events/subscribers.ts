@@ -1,59 +1,69 @@
-import type { RedisCommandTarget } from '../connection/commandTarget.js';
 import type { ConnectionEndpoint } from '../connection/endpoints.js';
+import { processWide } from '../connection/globalRegistry.js';
 import type { ConnectionTimeouts } from '../connection/sharedConnections.js';
 import { RedisSessionConfigError } from '../errors.js';
 import { SubscriberHub, type PubSubClient } from './subscriberHub.js';
 
 /** Where subscriptions connect: the connection a session or watcher sends its commands on. */
 export interface SubscriberSource {
-  /** The connected command target (a node-redis client, pool or cluster client). */
-  readonly commands: RedisCommandTarget;
   /**
-   * Where the connection goes when the package opened it (from a URL, cluster or sentinel options): its
-   * subscriber connection is shared by the process. `undefined` for a `client` the caller passed in.
+   * Identifies the underlying connection: subscriptions with the same key share one subscriber connection.
+   * The shared connection of a URL, or the node-redis object the caller passed in.
+   */
+  readonly key: object;
+  /** The node-redis client, pool or cluster client that carries the commands (duplicated for subscribing). */
+  readonly connection: object;
+  /**
+   * Where the connection goes when the package opened it (from a URL, cluster or sentinel options); `undefined`
+   * for a `client` the caller passed in, whose subscriber connection `closeSharedConnections()` leaves alone.
    */
   readonly endpoint: ConnectionEndpoint | undefined;
   readonly timeouts: ConnectionTimeouts;
 }
 
-/** Subscriber connections of URL connections, one per shared command connection (that is, per URL and timeouts). */
-const sharedHubs = new Map<object, SubscriberHub>();
+/**
+ * Subscriber connections of every copy of this package in the process: of URL connections (closed by
+ * `closeSharedConnections`), and of clients passed in, by client (forgotten with the client).
+ */
+const hubs = processWide('subscriberHubs', () => ({
+  shared: new Map<object, SubscriberHub>(),
+  borrowed: new WeakMap<object, SubscriberHub>(),
+}));
 
 /**
- * The subscriber connection for `source`: for a connection opened from a URL,
- * the one shared by the whole process; for a caller's client, a new one (a
- * duplicate of that client) that the caller owns.
+ * The subscriber connection for `source`, shared by every subscription on the same underlying
+ * connection (one per URL and timeouts, or one per client passed in, whatever the session's
+ * `durability`). It closes when its last subscription ends.
  */
 export function subscriberHub(source: SubscriberSource): SubscriberHub {
-  const create = subscriberFactory(source);
-  if (!source.endpoint) return new SubscriberHub(create, source.timeouts.connectTimeoutMs, () => {});
-  let hub = sharedHubs.get(source.commands);
+  const registry = source.endpoint ? hubs.shared : hubs.borrowed;
+  let hub = registry.get(source.key);
   if (!hub) {
-    const created: SubscriberHub = new SubscriberHub(create, source.timeouts.connectTimeoutMs, () => {
-      if (sharedHubs.get(source.commands) === created) sharedHubs.delete(source.commands);
+    const created: SubscriberHub = new SubscriberHub(subscriberFactory(source), source.timeouts, () => {
+      if (registry.get(source.key) === created) registry.delete(source.key);
     });
     hub = created;
-    sharedHubs.set(source.commands, hub);
+    registry.set(source.key, hub);
   }
   return hub;
 }
 
 /** Closes the subscriber connections that sessions opened from a URL, ending their subscriptions. */
 export async function closeSharedSubscribers(): Promise<void> {
-  const hubs = [...sharedHubs.values()];
-  sharedHubs.clear();
-  await Promise.all(hubs.map((hub) => hub.close()));
+  const open = [...hubs.shared.values()];
+  hubs.shared.clear();
+  await Promise.all(open.map((hub) => hub.close()));
 }
 
 /** How many subscriber connections opened from a URL are open in this process (for diagnostics and tests). */
 export function subscriberConnectionCount(): number {
-  return [...sharedHubs.values()].filter((hub) => hub.isOpen).length;
+  return [...hubs.shared.values()].filter((hub) => hub.isOpen).length;
 }
 
 function subscriberFactory(source: SubscriberSource): () => PubSubClient {
-  const commands = source.commands as unknown as { duplicate?: () => PubSubClient };
+  const connection = source.connection as { duplicate?: () => PubSubClient };
   // A client or cluster client: a duplicate has the same servers, credentials and options.
-  if (typeof commands.duplicate === 'function') return () => commands.duplicate!();
+  if (typeof connection.duplicate === 'function') return () => connection.duplicate!();
   const createSubscriber = source.endpoint?.createSubscriber;
   // A pool: subscribe on one client of its own, to the same server with the same options.
   if (createSubscriber) return () => createSubscriber(source.timeouts) as PubSubClient;

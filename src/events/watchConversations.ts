@@ -55,7 +55,8 @@ export async function watchConversations(options: WatchConversationsOptions, lis
   try {
     // The lease on the command connection is held while watching: it keys the process's shared subscriber connection.
     const commands = await source.commands();
-    const hub = subscriberHub({ commands, endpoint: source.endpoint, timeouts });
+    const connection = (commands as { connection?: object }).connection ?? commands;
+    const hub = subscriberHub({ key: source.sharingKey(), connection, endpoint: source.endpoint, timeouts });
     const stop = await hub.listen('plain', prefixChannel(keyPrefix), deliverEvents(listener, options.logger ?? defaultLogger));
     return async () => {
       await stop();
