@@ -26,3 +26,4 @@ export {
 } from './redisCluster.js';
 export { killMasterAndAwaitPromotion, startRedisSentinel, type RedisSentinelHandle, type RedisSentinelOptions } from './redisSentinel.js';
 export { sleep, StopWaiting, waitUntil, type WaitUntilOptions } from './waitUntil.js';
+export { startBlackholeProxy, type BlackholeProxy } from './blackholeProxy.js';

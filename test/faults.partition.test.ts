@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { closeSharedConnections, RedisSession, RedisSessionConnectionError } from 'agents-redis-session';
+import { startBlackholeProxy, startRedisServer, type BlackholeProxy, type RedisServerHandle } from './harness/index.js';
+import { rejectsWithin, settlesWithin } from './support/faults.js';
+
+// Behind a partition that drops packets (no reset), node-redis alone waits forever.
+const BOUND_MS = 15_000;
+const user = (text: string) => ({ role: 'user' as const, content: text });
+
+let server: RedisServerHandle;
+let proxy: BlackholeProxy;
+
+before(async () => {
+  server = await startRedisServer({ logName: 'faults-partition' });
+  proxy = await startBlackholeProxy(server.port);
+});
+
+after(async () => {
+  await settlesWithin(closeSharedConnections(), BOUND_MS, 'closeSharedConnections');
+  await proxy?.close();
+  await server?.stop();
+});
+
+describe('a network partition that drops packets', () => {
+  it('fails calls in bounded time while it lasts, and reconnects once it heals', async () => {
+    const session = new RedisSession({
+      conversationId: 'partitioned',
+      redisUrl: `redis://127.0.0.1:${proxy.port}`,
+      commandTimeoutMs: 1000,
+      connectTimeoutMs: 1000,
+    });
+    try {
+      await session.addItems([user('before')]);
+      proxy.blackhole();
+      try {
+        for (const [what, call] of [
+          ['getItems', () => session.getItems()],
+          ['addItems', () => session.addItems([user('during')])],
+          ['popItem', () => session.popItem()],
+        ] as const) {
+          const error = await rejectsWithin(call(), BOUND_MS, what);
+          assert.ok(error instanceof RedisSessionConnectionError, `${what}: got ${String(error)}`);
+        }
+      } finally {
+        proxy.heal();
+      }
+      // The silent socket was torn down; a fresh connection carries the next call.
+      const settled = await settlesWithin(session.getItems(), BOUND_MS, 'getItems after healing');
+      assert.equal(settled.ok, true, `getItems after healing failed: ${settled.ok ? '' : String(settled.error)}`);
+      if (settled.ok) assert.equal(settled.value[0]?.role, 'user');
+      proxy.blackhole();
+      try {
+        assert.equal((await settlesWithin(session.close(), BOUND_MS, 'close() during a partition')).ok, true);
+      } finally {
+        proxy.heal();
+      }
+    } finally {
+      await settlesWithin(session.close(), BOUND_MS, 'close');
+    }
+  });
+});
