@@ -6,6 +6,11 @@ export interface BlackholeProxy {
   readonly port: number;
   /** Stops forwarding bytes in both directions; sockets stay open and new connections are accepted but hear nothing. */
   blackhole(): void;
+  /**
+   * Black-holes (as {@link blackhole}) from the first client chunk that `matches`, which is dropped too: for
+   * example from the first command after a connection's handshake, to freeze a server mid-session.
+   */
+  blackholeWhen(matches: (clientBytes: Buffer) => boolean): void;
   /** Forwards again (bytes dropped meanwhile are lost, as in a partition). */
   heal(): void;
   /** How many client connections are open through the proxy. */
@@ -21,6 +26,7 @@ export interface BlackholeProxy {
  */
 export async function startBlackholeProxy(targetPort: number): Promise<BlackholeProxy> {
   let dropping = false;
+  let trigger: ((clientBytes: Buffer) => boolean) | undefined;
   const sockets = new Set<net.Socket>();
   let open = 0;
   const track = (socket: net.Socket): void => {
@@ -38,7 +44,11 @@ export async function startBlackholeProxy(targetPort: number): Promise<Blackhole
       upstream.destroy();
     });
     upstream.on('close', () => client.destroy());
-    client.on('data', (chunk) => {
+    client.on('data', (chunk: Buffer) => {
+      if (trigger?.(chunk)) {
+        trigger = undefined;
+        dropping = true;
+      }
       if (!dropping) upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
@@ -55,7 +65,11 @@ export async function startBlackholeProxy(targetPort: number): Promise<Blackhole
     blackhole: () => {
       dropping = true;
     },
+    blackholeWhen: (matches) => {
+      trigger = matches;
+    },
     heal: () => {
+      trigger = undefined;
       dropping = false;
     },
     get connections() {
