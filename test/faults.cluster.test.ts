@@ -29,7 +29,7 @@ describe('a Redis Cluster whose master of a slot freezes (SIGSTOP)', () => {
         ['addItems', () => session.addItems([user('during')])],
       ] as const) {
         // It fails with a connection error, or succeeds once a replica took over: either way it settles.
-        const settled = await settlesWithin(call(), BOUND_MS, `${what} on the frozen master's slot`);
+        const settled = await settlesWithin<unknown>(call(), BOUND_MS, `${what} on the frozen master's slot`);
         if (!settled.ok) assert.ok(settled.error instanceof RedisSessionConnectionError, `${what}: got ${String(settled.error)}`);
       }
       assert.equal((await settlesWithin(session.close(), BOUND_MS, 'session.close()')).ok, true);

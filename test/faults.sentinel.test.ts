@@ -27,7 +27,7 @@ describe('a Sentinel-managed master and its replica that freeze (SIGSTOP)', () =
         ['getItems', () => session.getItems()],
         ['addItems', () => session.addItems([user('during')])],
       ] as const) {
-        const settled = await settlesWithin(call(), BOUND_MS, `${what} on the frozen master`);
+        const settled = await settlesWithin<unknown>(call(), BOUND_MS, `${what} on the frozen master`);
         assert.equal(settled.ok, false, `${what} succeeded on a frozen deployment`);
         if (!settled.ok) assert.ok(settled.error instanceof RedisSessionConnectionError, `${what}: got ${String(settled.error)}`);
       }
