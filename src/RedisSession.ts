@@ -9,7 +9,7 @@ import type {
 import { conversationKeys, DEFAULT_KEY_PREFIX, validateConversationId, validateKeyPrefix, type ConversationKeys } from './config/keys.js';
 import { validateLimits } from './config/limits.js';
 import { validateChangeEvents, validateLimit, validateTimeout, validateTtl, type RedisSessionOptions } from './config/options.js';
-import type { RedisCommandTarget } from './connection/commandTarget.js';
+import { connectionOf, type RedisCommandTarget } from './connection/commandTarget.js';
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
 import { isDeadlineError } from './connection/deadline.js';
 import { toSessionError } from './connection/errorMapping.js';
@@ -348,8 +348,8 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
 
   /** The subscriber connection shared by every session of the process on the same URL or the same `client`. */
   private subscriberHub(redis: RedisCommandTarget): SubscriberHub {
-    const connection = (redis as { connection?: object }).connection ?? redis;
-    return subscriberHub({ key: this.connection.sharingKey(), connection, endpoint: this.connection.endpoint, timeouts: this.timeouts });
+    const { endpoint } = this.connection;
+    return subscriberHub({ key: this.connection.sharingKey(), connection: connectionOf(redis), endpoint, timeouts: this.timeouts });
   }
 
   /**

@@ -110,3 +110,8 @@ export function asCommandTarget(connection: RedisConnection, timeoutMs: number):
   }
   return new BoundedCommands(target.withCommandOptions({ timeout: timeoutMs }), connection, timeoutMs);
 }
+
+/** The node-redis object under a command target (a {@link BoundedCommands}, or a durable view of one): to duplicate for subscribing. */
+export function connectionOf(target: RedisCommandTarget): object {
+  return (target as { connection?: object }).connection ?? target;
+}

@@ -1,6 +1,6 @@
 import { DEFAULT_KEY_PREFIX, validateKeyPrefix } from '../config/keys.js';
 import { validateTimeout } from '../config/options.js';
-import type { RedisConnection } from '../connection/commandTarget.js';
+import { connectionOf, type RedisConnection } from '../connection/commandTarget.js';
 import { connectionSource } from '../connection/connectionSource.js';
 import type { ClusterOptions, SentinelOptions } from '../connection/endpoints.js';
 import type { TlsOptions } from '../config/tls.js';
@@ -55,8 +55,7 @@ export async function watchConversations(options: WatchConversationsOptions, lis
   try {
     // The lease on the command connection is held while watching: it keys the process's shared subscriber connection.
     const commands = await source.commands();
-    const connection = (commands as { connection?: object }).connection ?? commands;
-    const hub = subscriberHub({ key: source.sharingKey(), connection, endpoint: source.endpoint, timeouts });
+    const hub = subscriberHub({ key: source.sharingKey(), connection: connectionOf(commands), endpoint: source.endpoint, timeouts });
     const stop = await hub.listen('plain', prefixChannel(keyPrefix), deliverEvents(listener, options.logger ?? defaultLogger));
     return async () => {
       await stop();
