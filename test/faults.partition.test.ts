@@ -59,4 +59,28 @@ describe('a network partition that drops packets', () => {
       await settlesWithin(session.close(), BOUND_MS, 'close');
     }
   });
+
+  it("bounds the WAIT of durability when the partition starts right after the write", async () => {
+    const session = new RedisSession({
+      conversationId: 'partitioned-wait',
+      redisUrl: `redis://127.0.0.1:${proxy.port}`,
+      durability: { replicas: 1, timeoutMs: 100 },
+      commandTimeoutMs: 1000,
+      connectTimeoutMs: 1000,
+    });
+    try {
+      await session.getItems();
+      // The write reaches the server; its WAIT and everything after it are dropped.
+      proxy.blackholeWhen((bytes) => /\$4\r\nWAIT\r\n/i.test(bytes.toString('latin1')));
+      try {
+        const error = await rejectsWithin(session.addItems([user('written, unconfirmed')]), BOUND_MS, 'addItems waiting for WAIT');
+        assert.ok(error instanceof RedisSessionConnectionError, `got ${String(error)}`);
+        assert.match(error.message, /outcome of this write is unknown/);
+      } finally {
+        proxy.heal();
+      }
+    } finally {
+      await settlesWithin(session.close(), BOUND_MS, 'close');
+    }
+  });
 });
