@@ -10,15 +10,13 @@
 
   ARGV[1]  ttl in seconds  (> 0)
 
-  Returns: 1 when the expiry was set, 0 when the items key holds another type
-  (then the LRANGE beside it failed with WRONGTYPE, and a key that belongs to
-  someone else must not be given an expiry).
+  Returns: 1 when the expiry was set; a WRONGTYPE error naming the key when
+  either key holds another type (a key that belongs to someone else must not
+  be given an expiry; then nothing is set, and the read fails).
   Cost: O(1).
 ]]
-local kind = redis.call('TYPE', KEYS[1]).ok
-if kind ~= 'list' and kind ~= 'none' then
-  return 0
-end
+local refused = refuseForeignKeys()
+if refused then return refused end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
 return 1

@@ -38,26 +38,3 @@ local function publishChange(kind, count, first, last, extra)
   local version = redis.call('HINCRBY', KEYS[2], 'v', 1)
   sendChangeEvent(kind, version, count, first, last, extra)
 end
-
--- Redis does not roll back a script's writes when a later command fails. A metadata key of another
--- type would make HINCRBY (or EXPIRE) fail after the change was written, and so would a user whose ACL
--- lacks one of the event channels (PUBLISH fails). Every writing script calls refuseBeforeWriting (or,
--- to clear, refuseUnpublishable) first and returns its error reply, before it writes anything.
-local function refuseUnpublishable()
-  if ARGV[2] == '0' then return nil end
-  local channel = '{' .. KEYS[1] .. '}:events'
-  if not (redis.acl_check_cmd('SPUBLISH', channel, '') and redis.acl_check_cmd('PUBLISH', ARGV[4], '')) then
-    return redis.error_reply('NOPERM this user may not publish the change events of ' .. KEYS[1] ..
-      ' (channels ' .. channel .. ' and ' .. ARGV[4] .. '); grant both, or set changeEvents: false')
-  end
-  return nil
-end
-
-local function refuseBeforeWriting()
-  if ARGV[2] == '0' and tonumber(ARGV[1]) == 0 then return nil end
-  local kind = redis.call('TYPE', KEYS[2]).ok
-  if kind ~= 'hash' and kind ~= 'none' then
-    return redis.error_reply('WRONGTYPE Operation against a key holding the wrong kind of value')
-  end
-  return refuseUnpublishable()
-end
