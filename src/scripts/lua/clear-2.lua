@@ -25,6 +25,7 @@ planEvent(steps, false)
 refused = refuseUnsafe(steps)
 if refused then return refused end
 
+if ARGV[2] == '0' then return redis.call('DEL', KEYS[1], KEYS[2]) end
 local count = 0
 if itemsType == 'list' then count = redis.call('LLEN', KEYS[1]) end
 -- The event's version is the old one + 1; a version HINCRBY could not increment restarts at 1, as after a clear.
@@ -34,7 +35,5 @@ if metaType == 'hash' then
   if v and not versionProblem(v) then version = tonumber(v) end
 end
 local deleted = redis.call('DEL', KEYS[1], KEYS[2])
-if ARGV[2] ~= '0' then
-  sendChangeEvent('clear', version + 1, count)
-end
+sendChangeEvent('clear', version + 1, count)
 return deleted

@@ -11,6 +11,10 @@
   An event is one JSON object, built here by concatenating the already
   serialized items (never decoded in Lua):
   {"type", "conversationId", "keyPrefix", "version", "at", "count", optional "removed", optional "items"}
+
+  A script publishes only after planEvent (lib/guards.lua) has checked, before
+  its first write, that this user may run HINCRBY, TIME, SPUBLISH and PUBLISH
+  on these keys and channels, and that the version field v can be incremented.
 ]]
 
 -- Publishes one change event. items are ARGV[first .. last] (serialized, oldest first), or none.
