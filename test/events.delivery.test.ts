@@ -260,7 +260,7 @@ describe('changeEvents: false', () => {
     await session.addItems([user('warm-up')]);
     assert.deepEqual(await commandsDuring(fixture.redis, () => session.addItems([user('a')])), {
       evalsha: 1,
-      type: 2,
+      llen: 1,
       hget: 1,
       rpush: 1,
       hincrby: 1,

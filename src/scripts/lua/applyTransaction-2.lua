@@ -23,7 +23,7 @@
   change event carries the replacement items and how many were removed.
   Cost: O(S + M), independent of the length of the history.
 ]]
-local refused = refuseForeignKeys()
+local refused, length, version = readKeys()
 if refused then return refused end
 local ttl = tonumber(ARGV[1])
 local field = ARGV[7]
@@ -48,7 +48,7 @@ local function sameEntry(stored, expected)
 end
 
 if suffixLength > 0 then
-  if redis.call('LLEN', KEYS[1]) < suffixLength then return 'mismatch' end
+  if length < suffixLength then return 'mismatch' end
   local actual = redis.call('LRANGE', KEYS[1], -suffixLength, -1)
   for i = 1, suffixLength do
     if not sameEntry(actual[i], ARGV[9 + i]) then return 'mismatch' end
@@ -57,16 +57,15 @@ end
 
 local first = 10 + suffixLength
 local adding = #ARGV - first + 1
-local full, excess = checkLimit(adding, suffixLength)
+local full, excess = checkLimit(length, adding, suffixLength)
 if full then return full end
-local steps = {}
-if suffixLength > 0 then plan(steps, nil, 'LTRIM', KEYS[1], '0', tostring(-suffixLength - 1)) end
-if adding > 0 then plan(steps, nil, 'RPUSH', KEYS[1], ARGV[first]) end
-planTrim(steps, excess)
-plan(steps, nil, 'HSET', KEYS[2], field, fingerprint)
-planEvent(steps, true)
-planExpiry(steps)
-refused = refuseUnsafe(steps)
+if suffixLength > 0 then need(nil, 'LTRIM', KEYS[1], '0', tostring(-suffixLength - 1)) end
+if adding > 0 then need(nil, 'RPUSH', KEYS[1], ARGV[first]) end
+planTrim(excess)
+need(nil, 'HSET', KEYS[2], field, fingerprint)
+planEvent(true)
+planExpiry()
+refused = refuseUnsafe(version)
 if refused then return refused end
 
 if suffixLength > 0 then

@@ -19,10 +19,9 @@
 local refused, itemsType, metaType = refuseForeignKeys()
 if refused then return refused end
 if itemsType == 'none' and metaType == 'none' then return 0 end
-local steps = {}
-plan(steps, nil, 'DEL', KEYS[1], KEYS[2])
-planEvent(steps, false)
-refused = refuseUnsafe(steps)
+need(nil, 'DEL', KEYS[1], KEYS[2])
+planEvent(false)
+refused = refuseUnsafe()
 if refused then return refused end
 
 if ARGV[2] == '0' then return redis.call('DEL', KEYS[1], KEYS[2]) end

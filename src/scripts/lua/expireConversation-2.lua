@@ -23,15 +23,18 @@ if itemsType == 'none' and metaType == 'none' then
   return -1
 end
 local seconds = tonumber(ARGV[1])
-local steps = {}
 for i, kind in ipairs({ itemsType, metaType }) do
   if kind ~= 'none' then
-    if seconds > 0 then plan(steps, nil, 'EXPIRE', KEYS[i], ARGV[1]) else plan(steps, nil, 'PERSIST', KEYS[i]) end
+    if seconds > 0 then need(nil, 'EXPIRE', KEYS[i], ARGV[1]) else need(nil, 'PERSIST', KEYS[i]) end
   end
 end
-local refused = refuseUnsafe(steps)
+local refused = refuseUnsafe()
 if refused then return refused end
-for _, step in ipairs(steps) do
-  redis.call(unpack(step))
+local existing = 0
+for i, kind in ipairs({ itemsType, metaType }) do
+  if kind ~= 'none' then
+    existing = existing + 1
+    if seconds > 0 then redis.call('EXPIRE', KEYS[i], seconds) else redis.call('PERSIST', KEYS[i]) end
+  end
 end
-return #steps
+return existing

@@ -19,7 +19,7 @@
   'mutation' change event carries it as its count (and no items: reload them).
   Cost: O(N) in the length of the history: a mutation has to find its item.
 ]]
-local refused = refuseForeignKeys()
+local refused, _, version = readKeys()
 if refused then return refused end
 local ttl = tonumber(ARGV[1])
 local removedMarker = '\0agents-redis-session:removed\0'
@@ -52,14 +52,13 @@ for m = 7, #ARGV, 3 do
   end
 end
 
-local steps = {}
 if changed > 0 then
-  plan(steps, nil, 'LSET', KEYS[1], '0', entries[rewritten[1]])
-  if removed > 0 then plan(steps, nil, 'LREM', KEYS[1], '0', removedMarker) end
-  planEvent(steps, true)
+  need(nil, 'LSET', KEYS[1], '0', entries[rewritten[1]])
+  if removed > 0 then need(nil, 'LREM', KEYS[1], '0', removedMarker) end
+  planEvent(true)
 end
-planExpiry(steps)
-refused = refuseUnsafe(steps)
+planExpiry()
+refused = refuseUnsafe(version)
 if refused then return refused end
 
 for _, i in ipairs(rewritten) do

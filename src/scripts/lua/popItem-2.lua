@@ -13,17 +13,15 @@
   nothing removed, a WRONGTYPE, NOPERM or ERR error reply (see lib/guards.lua).
   Cost: O(1).
 ]]
-local refused = refuseForeignKeys()
+local refused, length, version = readKeys()
 if refused then return refused end
 local ttl = tonumber(ARGV[1])
-local steps = {}
-local hasItem = redis.call('LLEN', KEYS[1]) > 0
-if hasItem then
-  plan(steps, nil, 'RPOP', KEYS[1])
-  planEvent(steps, true)
+if length > 0 then
+  need(nil, 'RPOP', KEYS[1])
+  planEvent(true)
 end
-planExpiry(steps)
-refused = refuseUnsafe(steps)
+planExpiry()
+refused = refuseUnsafe(version)
 if refused then return refused end
 
 local item = redis.call('RPOP', KEYS[1])

@@ -22,7 +22,7 @@
   how many ("trimmed").
   Cost: O(N) in the items written (plus the items dropped, when replacing or trimming).
 ]]
-local refused = refuseForeignKeys()
+local refused, length, version = readKeys()
 if refused then return refused end
 local ttl = tonumber(ARGV[1])
 local replace = ARGV[7] == '1'
@@ -31,15 +31,14 @@ local adding = #ARGV - first + 1
 -- An append removes nothing (0); a replacement removes the whole history (nil).
 local removed = 0
 if replace then removed = nil end
-local full, excess = checkLimit(adding, removed)
+local full, excess = checkLimit(length, adding, removed)
 if full then return full end
-local steps = {}
-if replace then plan(steps, nil, 'DEL', KEYS[1]) end
-if adding > 0 then plan(steps, nil, 'RPUSH', KEYS[1], ARGV[first]) end
-planTrim(steps, excess)
-planEvent(steps, true)
-planExpiry(steps)
-refused = refuseUnsafe(steps)
+if replace then need(nil, 'DEL', KEYS[1]) end
+if adding > 0 then need(nil, 'RPUSH', KEYS[1], ARGV[first]) end
+planTrim(excess)
+planEvent(true)
+planExpiry()
+refused = refuseUnsafe(version)
 if refused then return refused end
 
 if replace then redis.call('DEL', KEYS[1]) end

@@ -7,18 +7,18 @@
   ARGV[6]  overflow: 'trim' (drop the oldest items after the write) or 'reject'
 
   A script calls checkLimit before writing anything; with overflow 'trim' it
-  then plans (lib/guards.lua) and runs one LTRIM of the excess after its write.
+  then checks (planTrim, with lib/guards.lua) and runs (trimExcess) one LTRIM
+  of the excess after its write.
 ]]
 
--- What maxItems asks of a write that adds `adding` items after removing `removed` from the end
--- (removed = nil replaces the whole history). Returns an error reply (overflow 'reject') or nil,
--- and how many of the oldest items to drop after the write (overflow 'trim'), or 0.
--- Reads the length (LLEN, O(1)) only when there is a limit.
-local function checkLimit(adding, removed)
+-- What maxItems asks of a write that adds `adding` items after removing `removed` from the end of a
+-- history of `length` items (removed = nil replaces the whole history). Returns an error reply
+-- (overflow 'reject') or nil, and how many of the oldest items to drop after the write (overflow 'trim'), or 0.
+local function checkLimit(length, adding, removed)
   local maxItems = tonumber(ARGV[5])
   if maxItems == 0 then return nil, 0 end
   local newLength = adding
-  if removed then newLength = redis.call('LLEN', KEYS[1]) - removed + adding end
+  if removed then newLength = length - removed + adding end
   if newLength <= maxItems then return nil, 0 end
   if ARGV[6] == 'reject' then
     return redis.error_reply(string.format(
@@ -28,8 +28,8 @@ local function checkLimit(adding, removed)
 end
 
 -- Plans (lib/guards.lua) the LTRIM that drops `excess` oldest items, when there are any.
-local function planTrim(steps, excess)
-  if excess > 0 then plan(steps, 'or drop maxItems', 'LTRIM', KEYS[1], tostring(excess), '-1') end
+local function planTrim(excess)
+  if excess > 0 then need('or drop maxItems', 'LTRIM', KEYS[1], tostring(excess), '-1') end
 end
 
 -- Drops the `excess` oldest items (from checkLimit), after the write.
