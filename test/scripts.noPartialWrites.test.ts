@@ -133,7 +133,9 @@ const OPERATIONS: readonly Operation[] = [
   },
 ];
 
-type Expectation = { refused: true; mentions: (keys: readonly [string, string]) => string[] } | { refused: false };
+/** What the message of a refusal must contain, for the case's keys. */
+type Mentions = (keys: readonly [string, string]) => string[];
+type Expectation = { refused: true; mentions: Mentions } | { refused: false };
 
 interface Cause {
   readonly name: string;
@@ -144,7 +146,7 @@ interface Cause {
   expect(operation: Operation): Expectation;
 }
 
-const refused = (mentions: Expectation & { refused: true }['mentions']): Expectation => ({ refused: true, mentions });
+const refused = (mentions: Mentions): Expectation => ({ refused: true, mentions });
 
 /** Replaces a key by a string (another program's), with the seed's expiry. */
 const foreign = (index: 0 | 1) => async (admin: RawRedis, keys: readonly [string, string]) => {
@@ -189,7 +191,7 @@ describe('no partial writes: every writing script × every failure cause', () =>
   let admin: RawRedis;
   let subscriber: RawRedis;
   const events: string[] = [];
-  const clients: RawRedis[] = [];
+  const clients: Array<{ destroy(): void }> = [];
   const sessions: RedisSession[] = [];
   let counter = 0;
 
