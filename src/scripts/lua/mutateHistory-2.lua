@@ -35,7 +35,7 @@ for m = 7, #ARGV, 3 do
   local callId = decodeItem(needle)
   local kept = false
   for i, entry in ipairs(entries) do
-    if entry ~= removedMarker and string.find(entry, needle, 1, true) then
+    if callId ~= nil and entry ~= removedMarker and string.find(entry, needle, 1, true) then
       local item = decodeItem(entry)
       if type(item) == 'table' and item.type == 'function_call' and item.callId == callId then
         if kept then

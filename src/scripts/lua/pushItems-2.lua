@@ -22,7 +22,7 @@
   how many ("trimmed").
   Cost: O(N) in the items written (plus the items dropped, when replacing or trimming).
 ]]
-local refused, length, version = readKeys()
+local refused, storedLength, version = readKeys()
 if refused then return refused end
 local ttl = tonumber(ARGV[1])
 local replace = ARGV[7] == '1'
@@ -31,7 +31,7 @@ local adding = #ARGV - first + 1
 -- An append removes nothing (0); a replacement removes the whole history (nil).
 local removed = 0
 if replace then removed = nil end
-local full, excess = checkLimit(length, adding, removed)
+local full, excess = checkLimit(storedLength, adding, removed)
 if full then return full end
 if replace then need(nil, 'DEL', KEYS[1]) end
 if adding > 0 then need(nil, 'RPUSH', KEYS[1], ARGV[first]) end
