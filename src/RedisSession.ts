@@ -12,7 +12,7 @@ import { validateChangeEvents, validateLimit, validateTimeout, validateTtl, type
 import { connectionOf, type RedisCommandTarget } from './connection/commandTarget.js';
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
 import { isDeadlineError } from './connection/deadline.js';
-import { toSessionError } from './connection/errorMapping.js';
+import { namingKey, toSessionError } from './connection/errorMapping.js';
 import {
   RedisSessionConfigError,
   RedisSessionConflictError,
@@ -198,7 +198,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     this.logContent('Adding items', items);
     await this.execute('addItems', (redis) =>
       this.ttl === null && !this.changeEvents && this.maxItems === undefined
-        ? redis.rPush(this.keys.items, entries)
+        ? redis.rPush(this.keys.items, entries).catch(namingKey(this.keys.items, 'list'))
         : scripts.pushItems.run(redis, this.keys.all, [...this.argsFor(entries), '0', ...entries]),
     );
   }
@@ -211,7 +211,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     for (;;) {
       const entry = await this.execute('popItem', (redis) =>
         this.ttl === null && !this.changeEvents
-          ? redis.rPop(this.keys.items)
+          ? redis.rPop(this.keys.items).catch(namingKey(this.keys.items, 'list'))
           : (scripts.popItem.run(redis, this.keys.all, this.scriptArgs) as Promise<string | null>),
       );
       if (entry === null || entry === undefined) return undefined;
@@ -225,12 +225,16 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     }
   }
 
-  /** Deletes every key of this conversation, and nothing else. The next write has version 1. */
+  /**
+   * Deletes every key of this conversation, and nothing else. The next write has version 1.
+   * Always a script (even with change events off), so that a key of another
+   * type at the conversation's names is refused rather than deleted.
+   *
+   * @throws {RedisSessionCommandError} when a key of the conversation holds another type (WRONGTYPE, naming it); nothing is deleted.
+   */
   async clearSession(): Promise<void> {
     this.logger.debug('Clearing Redis session %s', this.keys.items);
-    await this.execute('clearSession', (redis) =>
-      this.changeEvents ? scripts.clear.run(redis, this.keys.all, this.scriptArgs) : redis.del([...this.keys.all]),
-    );
+    await this.execute('clearSession', (redis) => scripts.clear.run(redis, this.keys.all, this.scriptArgs));
   }
 
   /**
@@ -357,11 +361,14 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * one write, so this is one round trip, and each keeps its command timeout.
    */
   private async readAndSlideExpiry(redis: RedisCommandTarget, start: number): Promise<string[]> {
-    const [entries] = await Promise.all([
+    const [entries, touched] = await Promise.allSettled([
       redis.lRange(this.keys.items, start, -1),
       scripts.touch.run(redis, this.keys.all, [this.ttlArg]),
     ]);
-    return entries;
+    // The touch script's WRONGTYPE names the key (LRANGE's does not), and it is the one refusing a foreign metadata key.
+    if (touched.status === 'rejected') throw touched.reason;
+    if (entries.status === 'rejected') throw entries.reason;
+    return entries.value;
   }
 
   /** Fails every call made after close(), including calls that would send nothing. */

@@ -238,15 +238,17 @@ describe('subscriptions: connections and life cycle', () => {
 });
 
 describe('changeEvents: false', () => {
-  it('publishes nothing and keeps the single-command fast paths without a TTL', async () => {
+  it('publishes nothing and keeps the single-command fast paths without a TTL (clear checks the key types first)', async () => {
     const quiet = fixture.session({ changeEvents: false });
     const { events, listener } = collectEvents();
     const unsubscribe = await quiet.subscribe(listener);
+    await quiet.clearSession(); // warm up: loads the clear script
     await quiet.addItems([user('warm-up')]);
     assert.deepEqual(await commandsDuring(fixture.redis, () => quiet.addItems([user('a')])), { rpush: 1 });
     assert.deepEqual(await commandsDuring(fixture.redis, () => quiet.popItem()), { rpop: 1 });
     assert.deepEqual(await commandsDuring(fixture.redis, () => quiet.getItems()), { lrange: 1 });
-    assert.deepEqual(await commandsDuring(fixture.redis, () => quiet.clearSession()), { del: 1 });
+    // A script, so that a key of another type is refused rather than deleted.
+    assert.deepEqual(await commandsDuring(fixture.redis, () => quiet.clearSession()), { evalsha: 1, type: 2, del: 1 });
     await sleep(100);
     await unsubscribe();
     assert.equal(events.length, 0);
@@ -258,7 +260,8 @@ describe('changeEvents: false', () => {
     await session.addItems([user('warm-up')]);
     assert.deepEqual(await commandsDuring(fixture.redis, () => session.addItems([user('a')])), {
       evalsha: 1,
-      type: 1,
+      llen: 1,
+      hget: 1,
       rpush: 1,
       hincrby: 1,
       time: 1,

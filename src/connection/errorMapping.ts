@@ -20,6 +20,38 @@ export function describeCause(error: unknown): string {
   return String(error);
 }
 
+/** Redis's own WRONGTYPE reply, which names no key (the scripts' replies do). */
+const ANONYMOUS_WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
+
+/** What to do about a server's error reply, appended to its message; '' when the reply says it itself. */
+function hintFor(message: string): string {
+  if (message.startsWith(ANONYMOUS_WRONGTYPE)) {
+    return ' A key of this conversation holds a value of another type: another program wrote it. Nothing was changed. Use a different keyPrefix or conversationId.';
+  }
+  if (message.startsWith('NOPERM')) {
+    return ' The Redis user lacks a permission this package needs; see the ACL rules in docs/security.md.';
+  }
+  return '';
+}
+
+/**
+ * For a single native command on `key` (RPUSH, RPOP, LRANGE): rethrows its
+ * error, with Redis's anonymous WRONGTYPE reply rewritten to name the key, as
+ * the scripts' replies do. Use as `.catch(namingKey(key, 'list'))`.
+ */
+export function namingKey(key: string, expected: 'list' | 'hash'): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof Error && error.message.startsWith(ANONYMOUS_WRONGTYPE)) {
+      throw new Error(
+        `WRONGTYPE ${key} holds a value that is not a ${expected}: another program wrote it. Nothing was changed. ` +
+          'Use a different keyPrefix or conversationId, or delete that key if nothing needs it.',
+        { cause: error },
+      );
+    }
+    throw error;
+  };
+}
+
 /**
  * Turns whatever a Redis call threw into one of this package's typed errors,
  * naming the session operation and the (redacted) target.
@@ -43,12 +75,7 @@ export function toSessionError(
     );
   }
   if (isServerReply(error)) {
-    const hint = error.message.startsWith('WRONGTYPE')
-      ? ' The key holds a value that is not a list: another program wrote it. Use a different keyPrefix or conversationId.'
-      : error.message.startsWith('NOPERM')
-        ? ' The Redis user lacks a permission this package needs; see the README section on ACLs.'
-        : '';
-    return new RedisSessionCommandError(operation, `Redis replied "${error.message}".${hint}`, { cause: error });
+    return new RedisSessionCommandError(operation, `Redis replied "${error.message}".${hintFor(error.message)}`, { cause: error });
   }
   let detail = describeCause(error);
   if (error.name === 'TimeoutError' || /timeout/i.test(detail)) {

@@ -35,10 +35,14 @@ export class LuaScript {
   async run(target: RedisCommandTarget, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     const options = this.arguments(keys, args);
     try {
-      return await target.evalSha(this.sha1, options);
+      try {
+        return await target.evalSha(this.sha1, options);
+      } catch (error) {
+        if (!isNoScriptError(error)) throw error;
+        return await target.eval(this.source, options);
+      }
     } catch (error) {
-      if (!isNoScriptError(error)) throw error;
-      return target.eval(this.source, options);
+      throw namingKeys(error, keys);
     }
   }
 
@@ -56,6 +60,25 @@ export class LuaScript {
  */
 function withoutHeader(fileText: string): string {
   return fileText.replace(/^\s*--\[\[[\s\S]*?\n\]\][^\n]*\n?/, '');
+}
+
+/**
+ * Redis refuses a script before running it when the user may not read and
+ * write one of its keys, with a reply that names none ("NOPERM No permissions
+ * to access a key"; Redis 7.0: "... one of the keys used as arguments").
+ * Returns an error of the same shape that names them and what to grant.
+ */
+function namingKeys(error: unknown, keys: readonly string[]): unknown {
+  if (!(error instanceof Error) || !error.message.startsWith('NOPERM ') || keys.some((key) => error.message.includes(key))) {
+    return error;
+  }
+  if (!/\bkeys?\b/i.test(error.message)) return error;
+  return new Error(
+    `NOPERM this user may not read and write every key of this conversation (${keys.join(', ')}): a script needs ` +
+      'both, even for a read with a ttl. Grant read and write access (~pattern, not %R~) to all of them. ' +
+      `Nothing was changed. (Redis: ${error.message})`,
+    { cause: error },
+  );
 }
 
 function isNoScriptError(error: unknown): boolean {

@@ -17,12 +17,13 @@
 
   Returns: 'applied', 'duplicate' (same operation id and transaction: nothing to do),
   'reused' (same operation id, different transaction), 'mismatch' (the suffix differs),
-  or a HISTORYFULL error (overflow 'reject').
+  or, with nothing written, a HISTORYFULL error (overflow 'reject') or a
+  WRONGTYPE, NOPERM or ERR error reply (see lib/guards.lua).
   Nothing is written unless the result is 'applied'; then a 'transaction'
   change event carries the replacement items and how many were removed.
   Cost: O(S + M), independent of the length of the history.
 ]]
-local refused = refuseBeforeWriting()
+local refused, length, version = readKeys()
 if refused then return refused end
 local ttl = tonumber(ARGV[1])
 local field = ARGV[7]
@@ -35,51 +36,6 @@ if recorded then
   return 'reused'
 end
 
--- Items are compared as JSON values, so key order does not matter.
-local function same(a, b)
-  if a == b then return true end
-  if type(a) ~= 'table' or type(b) ~= 'table' then return false end
-  for k, v in pairs(a) do
-    if not same(v, b[k]) then return false end
-  end
-  for k in pairs(b) do
-    if a[k] == nil then return false end
-  end
-  return true
-end
-
--- cjson decodes [] and {} to the same empty table and refuses lone surrogate
--- escapes (\ud800), both of which JSON.stringify writes. Rewrite them first:
--- an empty array (outside strings) into ["\1"], a surrogate escape (inside a
--- string) into \1 and its hex digits. JSON.stringify never writes a raw \1,
--- so the rewritten forms cannot collide with real data.
-local function decodable(text)
-  local out, pos, inString = {}, 1, false
-  while true do
-    local at = string.find(text, inString and '["\\]' or '["%[]', pos)
-    if not at then break end
-    local char = string.sub(text, at, at)
-    if char == '"' then
-      inString = not inString
-      out[#out + 1] = string.sub(text, pos, at)
-      pos = at + 1
-    elseif char == '[' and string.sub(text, at + 1, at + 1) == ']' then
-      out[#out + 1] = string.sub(text, pos, at - 1) .. '["\1"]'
-      pos = at + 2
-    elseif char == '\\' and string.find(text, '^u[dD][89a-fA-F]', at + 1) then
-      out[#out + 1] = string.sub(text, pos, at - 1) .. '\1'
-      pos = at + 1
-    else
-      -- '[' that opens a non-empty array, or an escape to keep as it is.
-      local last = char == '\\' and at + 1 or at
-      out[#out + 1] = string.sub(text, pos, last)
-      pos = last + 1
-    end
-  end
-  out[#out + 1] = string.sub(text, pos)
-  return table.concat(out)
-end
-
 local function sameEntry(stored, expected)
   if stored == expected then return true end
   if string.byte(expected, 1) == 1 then
@@ -87,13 +43,12 @@ local function sameEntry(stored, expected)
     local kid, fp = string.match(stored, '^{"%$enc":1,"kid":"([^"]*)","iv":"[^"]*","ct":"[^"]*","fp":"([^"]*)"')
     return kid ~= nil and string.find(expected, '\1' .. kid .. '=' .. fp .. '\1', 1, true) ~= nil
   end
-  local okStored, storedValue = pcall(cjson.decode, decodable(stored))
-  local okExpected, expectedValue = pcall(cjson.decode, decodable(expected))
-  return okStored and okExpected and same(storedValue, expectedValue)
+  local storedValue, expectedValue = decodeItem(stored), decodeItem(expected)
+  return storedValue ~= nil and expectedValue ~= nil and same(storedValue, expectedValue)
 end
 
 if suffixLength > 0 then
-  if redis.call('LLEN', KEYS[1]) < suffixLength then return 'mismatch' end
+  if length < suffixLength then return 'mismatch' end
   local actual = redis.call('LRANGE', KEYS[1], -suffixLength, -1)
   for i = 1, suffixLength do
     if not sameEntry(actual[i], ARGV[9 + i]) then return 'mismatch' end
@@ -101,8 +56,18 @@ if suffixLength > 0 then
 end
 
 local first = 10 + suffixLength
-local full = refuseOverflow(#ARGV - first + 1, suffixLength)
+local adding = #ARGV - first + 1
+local full, excess = checkLimit(length, adding, suffixLength)
 if full then return full end
+if suffixLength > 0 then need(nil, 'LTRIM', KEYS[1], '0', tostring(-suffixLength - 1)) end
+if adding > 0 then need(nil, 'RPUSH', KEYS[1], ARGV[first]) end
+planTrim(excess)
+need(nil, 'HSET', KEYS[2], field, fingerprint)
+planEvent(true)
+planExpiry()
+refused = refuseUnsafe(version)
+if refused then return refused end
+
 if suffixLength > 0 then
   redis.call('LTRIM', KEYS[1], 0, -suffixLength - 1)
 end
@@ -110,10 +75,10 @@ local chunk = 1000
 for from = first, #ARGV, chunk do
   redis.call('RPUSH', KEYS[1], unpack(ARGV, from, math.min(from + chunk - 1, #ARGV)))
 end
-local trimmed = trimOverflow()
+trimExcess(excess)
 redis.call('HSET', KEYS[2], field, fingerprint)
-publishChange('transaction', #ARGV - first + 1, first, #ARGV,
-  ',"removed":' .. suffixLength .. (trimmed > 0 and (',"trimmed":' .. trimmed) or ''))
+publishChange('transaction', adding, first, #ARGV,
+  ',"removed":' .. suffixLength .. (excess > 0 and (',"trimmed":' .. excess) or ''))
 if ttl > 0 then
   redis.call('EXPIRE', KEYS[1], ttl)
   redis.call('EXPIRE', KEYS[2], ttl)

@@ -1,8 +1,11 @@
 --[[
   Deletes both keys of a conversation and publishes a 'clear' change event
   whose version is the old version + 1; the next write starts again at 1.
-  Nothing is published when there was nothing to delete. Without change
-  events, a plain DEL does the job.
+  Nothing is published when there was nothing to delete. Keys of another
+  type are refused (WRONGTYPE naming the key), never deleted; so is a call
+  that could not publish its event (NOPERM): then nothing is deleted. A
+  version field v that is not an integer does not stop a clear (it is the
+  repair); the event then says version 1.
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
@@ -10,21 +13,26 @@
   ARGV[1..4]  ttl (unused) and change-event arguments (see lib/changeEvents.lua)
   ARGV[5..6]  maxItems and overflow (unused here)
 
-  Returns: the number of keys deleted.
+  Returns: the number of keys deleted, or a WRONGTYPE or NOPERM error reply (see lib/guards.lua).
   Cost: O(N) in the items deleted, as DEL.
 ]]
-local refused = refuseUnpublishable()
+local refused, itemsType, metaType = refuseForeignKeys()
 if refused then return refused end
+if itemsType == 'none' and metaType == 'none' then return 0 end
+need(nil, 'DEL', KEYS[1], KEYS[2])
+planEvent(false)
+refused = refuseUnsafe()
+if refused then return refused end
+
+if ARGV[2] == '0' then return redis.call('DEL', KEYS[1], KEYS[2]) end
 local count = 0
-if redis.call('TYPE', KEYS[1]).ok == 'list' then
-  count = redis.call('LLEN', KEYS[1])
-end
+if itemsType == 'list' then count = redis.call('LLEN', KEYS[1]) end
+-- The event's version is the old one + 1; a version HINCRBY could not increment restarts at 1, as after a clear.
 local version = 0
-if redis.call('TYPE', KEYS[2]).ok == 'hash' then
-  version = tonumber(redis.call('HGET', KEYS[2], 'v') or '0') or 0
+if metaType == 'hash' then
+  local v = redis.call('HGET', KEYS[2], 'v')
+  if v and not versionProblem(v) then version = tonumber(v) end
 end
 local deleted = redis.call('DEL', KEYS[1], KEYS[2])
-if deleted > 0 and ARGV[2] ~= '0' then
-  sendChangeEvent('clear', version + 1, count)
-end
+sendChangeEvent('clear', version + 1, count)
 return deleted

@@ -11,28 +11,33 @@
   ARGV[5..6]  maxItems and overflow (unused: a mutation never lengthens the history)
   then, from ARGV[7], for each mutation, three arguments:
     a plain-text needle (the callId as a JSON string) that every matching entry contains,
-    the callId,
+    the callId (unused: its UTF-8 form cannot hold a lone surrogate; the needle's JSON can),
     the serialized replacement item.
 
-  Returns: the number of items replaced or removed. When it is not 0, a
+  Returns: the number of items replaced or removed (or, with nothing written, a
+  WRONGTYPE, NOPERM or ERR error reply: see lib/guards.lua). When it is not 0, a
   'mutation' change event carries it as its count (and no items: reload them).
   Cost: O(N) in the length of the history: a mutation has to find its item.
 ]]
-local refused = refuseBeforeWriting()
+local refused, _, version = readKeys()
 if refused then return refused end
 local ttl = tonumber(ARGV[1])
 local removedMarker = '\0agents-redis-session:removed\0'
 local entries = redis.call('LRANGE', KEYS[1], 0, -1)
 local changed = 0
 local removed = 0
+local rewritten = {}
 
+-- First, in Lua only: which entries each mutation replaces or removes. Then the plan is checked, then written.
 for m = 7, #ARGV, 3 do
-  local needle, callId, replacement = ARGV[m], ARGV[m + 1], ARGV[m + 2]
+  local needle, replacement = ARGV[m], ARGV[m + 2]
+  -- The callId as the SDK compares it (===): decoded from its JSON text, which keeps lone surrogates apart.
+  local callId = decodeItem(needle)
   local kept = false
   for i, entry in ipairs(entries) do
-    if entry ~= removedMarker and string.find(entry, needle, 1, true) then
-      local ok, item = pcall(cjson.decode, entry)
-      if ok and type(item) == 'table' and item.type == 'function_call' and item.callId == callId then
+    if callId ~= nil and entry ~= removedMarker and string.find(entry, needle, 1, true) then
+      local item = decodeItem(entry)
+      if type(item) == 'table' and item.type == 'function_call' and item.callId == callId then
         if kept then
           entries[i] = removedMarker
           removed = removed + 1
@@ -40,13 +45,25 @@ for m = 7, #ARGV, 3 do
           entries[i] = replacement
           kept = true
         end
-        redis.call('LSET', KEYS[1], i - 1, entries[i])
+        rewritten[#rewritten + 1] = i
         changed = changed + 1
       end
     end
   end
 end
 
+if changed > 0 then
+  need(nil, 'LSET', KEYS[1], '0', entries[rewritten[1]])
+  if removed > 0 then need(nil, 'LREM', KEYS[1], '0', removedMarker) end
+  planEvent(true)
+end
+planExpiry()
+refused = refuseUnsafe(version)
+if refused then return refused end
+
+for _, i in ipairs(rewritten) do
+  redis.call('LSET', KEYS[1], i - 1, entries[i])
+end
 if removed > 0 then
   redis.call('LREM', KEYS[1], 0, removedMarker)
 end

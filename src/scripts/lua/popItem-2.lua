@@ -8,14 +8,22 @@
 
   ARGV[1..4]  ttl and change-event arguments (see lib/changeEvents.lua)
   ARGV[5..6]  maxItems and overflow (unused here)
-  ARGV[5..6]  maxItems and overflow (unused here)
 
-  Returns: the serialized item, or false when the history is empty.
+  Returns: the serialized item, or false when the history is empty; or, with
+  nothing removed, a WRONGTYPE, NOPERM or ERR error reply (see lib/guards.lua).
   Cost: O(1).
 ]]
-local refused = refuseBeforeWriting()
+local refused, length, version = readKeys()
 if refused then return refused end
 local ttl = tonumber(ARGV[1])
+if length > 0 then
+  need(nil, 'RPOP', KEYS[1])
+  planEvent(true)
+end
+planExpiry()
+refused = refuseUnsafe(version)
+if refused then return refused end
+
 local item = redis.call('RPOP', KEYS[1])
 if item then
   publishChange('pop', 1)

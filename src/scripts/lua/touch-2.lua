@@ -10,15 +10,14 @@
 
   ARGV[1]  ttl in seconds  (> 0)
 
-  Returns: 1 when the expiry was set, 0 when the items key holds another type
-  (then the LRANGE beside it failed with WRONGTYPE, and a key that belongs to
-  someone else must not be given an expiry).
+  Returns: 1 when the expiry was set; a WRONGTYPE error naming the key when
+  either key holds another type (a key that belongs to someone else must not
+  be given an expiry; then nothing is set, and the read fails). The type checks
+  are lib/guards.lua's readKeys (LLEN and HGET), sent in front of this script.
   Cost: O(1).
 ]]
-local kind = redis.call('TYPE', KEYS[1]).ok
-if kind ~= 'list' and kind ~= 'none' then
-  return 0
-end
+local refused = readKeys()
+if refused then return refused end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
 return 1

@@ -11,6 +11,10 @@
   An event is one JSON object, built here by concatenating the already
   serialized items (never decoded in Lua):
   {"type", "conversationId", "keyPrefix", "version", "at", "count", optional "removed", optional "items"}
+
+  A script publishes only after planEvent (lib/guards.lua) has checked, before
+  its first write, that this user may run HINCRBY, TIME, SPUBLISH and PUBLISH
+  on these keys and channels, and that the version field v can be incremented.
 ]]
 
 -- Publishes one change event. items are ARGV[first .. last] (serialized, oldest first), or none.
@@ -37,27 +41,4 @@ local function publishChange(kind, count, first, last, extra)
   if ARGV[2] == '0' then return end
   local version = redis.call('HINCRBY', KEYS[2], 'v', 1)
   sendChangeEvent(kind, version, count, first, last, extra)
-end
-
--- Redis does not roll back a script's writes when a later command fails. A metadata key of another
--- type would make HINCRBY (or EXPIRE) fail after the change was written, and so would a user whose ACL
--- lacks one of the event channels (PUBLISH fails). Every writing script calls refuseBeforeWriting (or,
--- to clear, refuseUnpublishable) first and returns its error reply, before it writes anything.
-local function refuseUnpublishable()
-  if ARGV[2] == '0' then return nil end
-  local channel = '{' .. KEYS[1] .. '}:events'
-  if not (redis.acl_check_cmd('SPUBLISH', channel, '') and redis.acl_check_cmd('PUBLISH', ARGV[4], '')) then
-    return redis.error_reply('NOPERM this user may not publish the change events of ' .. KEYS[1] ..
-      ' (channels ' .. channel .. ' and ' .. ARGV[4] .. '); grant both, or set changeEvents: false')
-  end
-  return nil
-end
-
-local function refuseBeforeWriting()
-  if ARGV[2] == '0' and tonumber(ARGV[1]) == 0 then return nil end
-  local kind = redis.call('TYPE', KEYS[2]).ok
-  if kind ~= 'hash' and kind ~= 'none' then
-    return redis.error_reply('WRONGTYPE Operation against a key holding the wrong kind of value')
-  end
-  return refuseUnpublishable()
 end

@@ -6,30 +6,33 @@
   ARGV[5]  maxItems: the longest history allowed, or 0 for no limit
   ARGV[6]  overflow: 'trim' (drop the oldest items after the write) or 'reject'
 
-  A script calls refuseOverflow before writing anything and trimOverflow after.
+  A script calls checkLimit before writing anything; with overflow 'trim' it
+  then checks (planTrim, with lib/guards.lua) and runs (trimExcess) one LTRIM
+  of the excess after its write.
 ]]
 
--- With overflow 'reject': an error reply when the write would make the history longer than maxItems.
--- The write adds `adding` items after removing `removed` from the end; removed = nil replaces the whole history.
--- Reads the length (LLEN, O(1)) only when the policy needs it.
-local function refuseOverflow(adding, removed)
+-- What maxItems asks of a write that adds `adding` items after removing `removed` from the end of a
+-- history of `length` items (removed = nil replaces the whole history). Returns an error reply
+-- (overflow 'reject') or nil, and how many of the oldest items to drop after the write (overflow 'trim'), or 0.
+local function checkLimit(length, adding, removed)
   local maxItems = tonumber(ARGV[5])
-  if maxItems == 0 or ARGV[6] ~= 'reject' then return nil end
+  if maxItems == 0 then return nil, 0 end
   local newLength = adding
-  if removed then newLength = redis.call('LLEN', KEYS[1]) - removed + adding end
-  if newLength > maxItems then
+  if removed then newLength = length - removed + adding end
+  if newLength <= maxItems then return nil, 0 end
+  if ARGV[6] == 'reject' then
     return redis.error_reply(string.format(
-      'HISTORYFULL the history would hold %d items; maxItems is %d', newLength, maxItems))
+      'HISTORYFULL the history would hold %d items; maxItems is %d', newLength, maxItems)), 0
   end
-  return nil
+  return nil, newLength - maxItems
 end
 
--- With overflow 'trim': drops the oldest items beyond maxItems. Returns how many were dropped.
-local function trimOverflow()
-  local maxItems = tonumber(ARGV[5])
-  if maxItems == 0 then return 0 end
-  local length = redis.call('LLEN', KEYS[1])
-  if length <= maxItems then return 0 end
-  redis.call('LTRIM', KEYS[1], length - maxItems, -1)
-  return length - maxItems
+-- Plans (lib/guards.lua) the LTRIM that drops `excess` oldest items, when there are any.
+local function planTrim(excess)
+  if excess > 0 then need('or drop maxItems', 'LTRIM', KEYS[1], tostring(excess), '-1') end
+end
+
+-- Drops the `excess` oldest items (from checkLimit), after the write.
+local function trimExcess(excess)
+  if excess > 0 then redis.call('LTRIM', KEYS[1], excess, -1) end
 end
