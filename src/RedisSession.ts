@@ -8,6 +8,7 @@ import type {
 } from '@openai/agents';
 import { conversationKeys, DEFAULT_KEY_PREFIX, validateConversationId, validateKeyPrefix, type ConversationKeys } from './config/keys.js';
 import { validateLimits } from './config/limits.js';
+import { INSPECT_CUSTOM, inspectFacts } from './config/redaction.js';
 import { validateChangeEvents, validateLimit, validateTimeout, validateTtl, type RedisSessionOptions } from './config/options.js';
 import type { RedisCommandTarget } from './connection/commandTarget.js';
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
@@ -128,6 +129,29 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
       tls: options.tls,
       timeouts: this.timeouts,
     });
+  }
+
+  /**
+   * What `console.log(session)` and `util.inspect(session)` show: the public
+   * settings and the server with its password redacted. Never the connection,
+   * its options or a client, which hold the password.
+   */
+  [INSPECT_CUSTOM](_depth: number, options: object, inspect: (value: unknown, options?: object) => string): string {
+    return inspectFacts('RedisSession', this.toJSON(), options, inspect);
+  }
+
+  /** What `JSON.stringify(session)` gives: the same safe facts as `util.inspect`. */
+  toJSON(): Record<string, unknown> {
+    return {
+      conversationId: this.conversationId,
+      keyPrefix: this.keyPrefix,
+      redis: this.connection.target,
+      ttl: this.ttl,
+      limit: this.limit,
+      maxItems: this.maxItems,
+      changeEvents: this.changeEvents,
+      closed: this.closed,
+    };
   }
 
   /** Returns the conversation id. */
