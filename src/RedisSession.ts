@@ -8,6 +8,7 @@ import type {
 } from '@openai/agents';
 import { conversationKeys, DEFAULT_KEY_PREFIX, validateConversationId, validateKeyPrefix, type ConversationKeys } from './config/keys.js';
 import { validateLimits } from './config/limits.js';
+import { checkOptionNames, SESSION_OPTIONS } from './config/optionNames.js';
 import { INSPECT_CUSTOM, inspectFacts } from './config/redaction.js';
 import { validateChangeEvents, validateLimit, validateTimeout, validateTtl, type RedisSessionOptions } from './config/options.js';
 import type { RedisCommandTarget } from './connection/commandTarget.js';
@@ -92,6 +93,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     if (options === null || typeof options !== 'object') {
       throw new RedisSessionConfigError('RedisSession options must be an object, for example { conversationId: "user-123" }.');
     }
+    checkOptionNames(options, SESSION_OPTIONS, 'RedisSession options');
     const { conversationId, sessionId } = options;
     if (conversationId !== undefined && sessionId !== undefined && conversationId !== sessionId) {
       throw new RedisSessionConfigError('conversationId and sessionId are aliases; pass one of them, not two different values.');
