@@ -96,9 +96,13 @@ function endpoint(fields: ConnectionEndpoint): ConnectionEndpoint {
 
 function own(connection: LifeCycle, target: string, onError: (error: unknown) => void): OwnedConnection {
   connection.on('error', onError);
-  // node-redis keeps the password in the options of the object it returns (a cluster client prints them):
-  // make the object, and every view made from it (withCommandOptions), print as its redacted target.
-  redactInspection(connection, 'RedisConnection', () => ({ target }));
+  // node-redis keeps the password in the options of the object it returns (a cluster client prints them).
+  // Make the object and its `_self` (the base that views such as withCommandOptions are made from, and hold)
+  // print as the redacted target.
+  const self = (connection as { _self?: unknown })._self;
+  for (const object of new Set([connection, typeof self === 'object' && self !== null ? self : connection])) {
+    redactInspection(object, 'RedisConnection', () => ({ target }));
+  }
   return redactInspection({
     target: connection as unknown as RedisCommandTarget,
     connect: () => connection.connect(),
