@@ -8,6 +8,8 @@ import type {
 } from '@openai/agents';
 import { conversationKeys, DEFAULT_KEY_PREFIX, validateConversationId, validateKeyPrefix, type ConversationKeys } from './config/keys.js';
 import { validateLimits } from './config/limits.js';
+import { checkOptionNames, SESSION_OPTIONS } from './config/optionNames.js';
+import { INSPECT_CUSTOM, inspectFacts } from './config/redaction.js';
 import { validateChangeEvents, validateLimit, validateTimeout, validateTtl, type RedisSessionOptions } from './config/options.js';
 import { connectionOf, type RedisCommandTarget } from './connection/commandTarget.js';
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
@@ -106,6 +108,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     if (options === null || typeof options !== 'object') {
       throw new RedisSessionConfigError('RedisSession options must be an object, for example { conversationId: "user-123" }.');
     }
+    checkOptionNames(options, SESSION_OPTIONS, 'RedisSession options');
     const { conversationId, sessionId } = options;
     if (conversationId !== undefined && sessionId !== undefined && conversationId !== sessionId) {
       throw new RedisSessionConfigError('conversationId and sessionId are aliases; pass one of them, not two different values.');
@@ -143,6 +146,29 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
       tls: options.tls,
       timeouts: this.timeouts,
     });
+  }
+
+  /**
+   * What `console.log(session)` and `util.inspect(session)` show: the public
+   * settings and the server with its password redacted. Never the connection,
+   * its options or a client, which hold the password.
+   */
+  [INSPECT_CUSTOM](_depth: number, options: object, inspect: (value: unknown, options?: object) => string): string {
+    return inspectFacts('RedisSession', this.toJSON(), options, inspect);
+  }
+
+  /** What `JSON.stringify(session)` gives: the same safe facts as `util.inspect`. */
+  toJSON(): Record<string, unknown> {
+    return {
+      conversationId: this.conversationId,
+      keyPrefix: this.keyPrefix,
+      redis: this.connection.target,
+      ttl: this.ttl,
+      limit: this.limit,
+      maxItems: this.maxItems,
+      changeEvents: this.changeEvents,
+      closed: this.closed,
+    };
   }
 
   /** Returns the conversation id. */

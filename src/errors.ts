@@ -1,6 +1,24 @@
 import { AgentsError } from '@openai/agents';
 
 /**
+ * Where an error of this package lists the names of its classes, from its own
+ * up to `RedisSessionError`. `Symbol.for` makes it the same key in every copy
+ * of the package loaded in one process (the ESM and the CommonJS build, or two
+ * versions), so that `instanceof` works across copies.
+ */
+const ERROR_CLASSES = Symbol.for('agents-redis-session.error-classes');
+
+/** The class names from `constructor` up to (and including) `RedisSessionError`. */
+function classNames(constructor: Function): readonly string[] {
+  const names: string[] = [];
+  for (let current = constructor; current !== RedisSessionError && typeof current === 'function'; current = Object.getPrototypeOf(current)) {
+    names.push(current.name);
+  }
+  names.push(RedisSessionError.name);
+  return Object.freeze(names);
+}
+
+/**
  * Base class of every error this package throws. It extends the Agents SDK's
  * `AgentsError`, so code that already handles SDK errors handles these too.
  *
@@ -11,10 +29,25 @@ export class RedisSessionError extends AgentsError {
   /** A stable, machine-readable code for this kind of failure. */
   readonly code: string;
 
+  /**
+   * `error instanceof RedisSessionConfigError` (or any class of this package)
+   * is also true for an error thrown by another copy of the package in the same
+   * process, such as the CommonJS build next to the ESM one: besides the usual
+   * prototype check, it looks for the class's name among the names the error
+   * lists under a `Symbol.for` key. It stays false for other classes.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (value === null || typeof value !== 'object') return false;
+    const names = (value as { [ERROR_CLASSES]?: unknown })[ERROR_CLASSES];
+    return Array.isArray(names) && names.includes(this.name);
+  }
+
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    Object.defineProperty(this, ERROR_CLASSES, { value: classNames(new.target) });
     if (options && 'cause' in options) {
       (this as { cause?: unknown }).cause = options.cause;
     }

@@ -38,7 +38,7 @@ export function conversationKeys(keyPrefix: string, conversationId: string): Con
 /**
  * Checks a conversation id.
  *
- * @throws {RedisSessionConfigError} when it is empty, too long, contains braces or control characters.
+ * @throws {RedisSessionConfigError} when it is empty, too long, contains braces or control characters, or is not well-formed Unicode.
  */
 export function validateConversationId(id: unknown): string {
   if (typeof id !== 'string' || id.length === 0) {
@@ -58,7 +58,7 @@ export function validateConversationId(id: unknown): string {
 /**
  * Checks a key prefix (an empty prefix is allowed).
  *
- * @throws {RedisSessionConfigError} when it is not a string, too long, contains braces or control characters.
+ * @throws {RedisSessionConfigError} when it is not a string, too long, contains braces or control characters, or is not well-formed Unicode.
  */
 export function validateKeyPrefix(prefix: unknown): string {
   if (typeof prefix !== 'string') {
@@ -84,4 +84,19 @@ function checkCharacters(name: string, value: string): void {
   if (/[\u0000-\u001f\u007f]/.test(value)) {
     throw new RedisSessionConfigError(`${name} must not contain control characters (newlines, tabs, NUL).`);
   }
+  if (!isWellFormed(value)) {
+    throw new RedisSessionConfigError(
+      `${name} must be well-formed Unicode, but it contains a lone surrogate (half of a UTF-16 pair, as left by cutting ` +
+        'a string inside an emoji). Redis stores text as UTF-8, where every lone surrogate becomes the same replacement ' +
+        'character, so two such ids would name the same conversation. Pass the whole character, or drop the half.',
+    );
+  }
+}
+
+/**
+ * `String.prototype.isWellFormed` (Node 20): no lone surrogate. In a `u` regular
+ * expression a valid surrogate pair is one code point, so `\p{Cs}` matches only a lone half.
+ */
+function isWellFormed(value: string): boolean {
+  return !/\p{Cs}/u.test(value);
 }

@@ -12,7 +12,8 @@ import type { Logger } from '../logger.js';
 export interface RedisSessionOptions {
   /**
    * The conversation this session reads and writes. `getSessionId()` returns it.
-   * Defaults to a new random UUID. It must not contain `{`, `}` or control characters.
+   * Defaults to a new random UUID. It must not contain `{`, `}` or control characters,
+   * and must be well-formed Unicode (no lone surrogate).
    */
   conversationId?: string;
   /** Alias of {@link conversationId}, matching the SDK's `MemorySession`. */

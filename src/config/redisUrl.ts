@@ -33,23 +33,53 @@ export function resolveRedisUrl(explicit: string | undefined): string {
   return fromEnv !== undefined && fromEnv.trim() !== '' ? fromEnv.trim() : DEFAULT_REDIS_URL;
 }
 
+/** What an error shows instead of a URL it could not take apart: the URL may contain a password. */
+const HIDDEN_URL = '<Redis URL hidden because it may contain a password>';
+
 /**
- * Replaces the password in a Redis URL with `***`. Input that does not parse
- * as a URL is not echoed at all, since it may still contain a secret.
+ * The hint for a URL whose password holds a reserved character (`/`, `?`, `#`, `@`):
+ * such a URL cannot be split where the password ends, so no part of it is shown.
+ */
+const ENCODE_PASSWORD_HINT =
+  'percent-encode special characters in the password (encodeURIComponent(password): "/" is %2F, "?" %3F, "#" %23, "@" %40)';
+
+/**
+ * Whether a parsed URL has an `@` after its host: then the password held a
+ * `/`, `?` or `#` that ended the host part early, and part of it sits in the
+ * path, query or fragment.
+ */
+const hasMisplacedAt = (url: URL): boolean => `${url.pathname}${url.search}${url.hash}`.includes('@');
+
+/**
+ * The target shown in errors and logs, built from the parsed parts (scheme,
+ * user, host, port, path), never by editing the text: `redis://user:***@host:6379/0`.
+ */
+function safeTarget(url: URL): string {
+  // A lone user part may be a password written without its leading colon.
+  const auth = url.password ? `${url.username}:***@` : url.username ? '***@' : '';
+  return `${url.protocol}//${auth}${url.host}${url.pathname}`;
+}
+
+/**
+ * Replaces the password in a Redis URL with `***` (also for `redis+cluster://`
+ * and `redis+sentinel://`). Input that does not parse as a Redis URL is not
+ * echoed at all, since it may still contain a secret.
  */
 export function redactRedisUrl(url: string): string {
+  if (isMultiHostUrl(url)) {
+    try {
+      return parseMultiHostUrl(url).target;
+    } catch {
+      return HIDDEN_URL;
+    }
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return '<unparseable Redis URL, hidden because it may contain a password>';
+    return HIDDEN_URL;
   }
-  if (parsed.password) parsed.password = '***';
-  // A lone user part may be a password written without its leading colon.
-  else if (parsed.username) parsed.username = '***';
-  parsed.search = '';
-  parsed.hash = '';
-  return parsed.toString();
+  return hasMisplacedAt(parsed) ? HIDDEN_URL : safeTarget(parsed);
 }
 
 /**
@@ -70,11 +100,16 @@ export function parseRedisUrl(url: string): ParsedRedisUrl {
   } catch {
     throw new RedisSessionConfigError(
       'redisUrl is not a valid URL (its value is not shown because it may contain a password). ' +
-        'Expected redis://[[user]:[password]@]host:port/db or rediss://... for TLS; ' +
-        'percent-encode special characters in the password.',
+        `Expected redis://[[user]:[password]@]host:port/db or rediss://... for TLS; ${ENCODE_PASSWORD_HINT}.`,
     );
   }
-  const target = redactRedisUrl(parsed.toString());
+  if (hasMisplacedAt(parsed)) {
+    throw new RedisSessionConfigError(
+      'redisUrl has an "@" after its host, so its password holds a "/", "?" or "#" that ends the host part early ' +
+        `(the URL is not shown because it contains a password): ${ENCODE_PASSWORD_HINT}.`,
+    );
+  }
+  const target = safeTarget(parsed);
   const fail = (problem: string): never => {
     throw new RedisSessionConfigError(`Invalid Redis URL ${target}: ${problem}`);
   };
@@ -153,28 +188,41 @@ export function isMultiHostUrl(url: string): boolean {
 /**
  * Parses `redis+cluster://[user:pass@]host:port[,host:port...]` or
  * `redis+sentinel://[user:pass@]host:port[,host:port...]/<masterName>[/db]`.
- * WHATWG `URL` cannot hold several hosts, so this splits the URL by hand.
+ * WHATWG `URL` cannot hold several hosts, so this splits the URL by hand: the
+ * credentials end at the last `@`, and the target shown in errors is rebuilt
+ * from the parsed parts.
  *
  * @throws {RedisSessionConfigError} when the URL is malformed. The message never contains the password.
  */
 export function parseMultiHostUrl(url: string): ParsedMultiHostUrl {
-  const match = /^(redis\+cluster|redis\+sentinel):\/\/(?:([^@/]*)@)?([^/?#]*)(\/[^?#]*)?$/i.exec(url.trim());
-  const safe = match ? `${match[1]}://${match[2] !== undefined ? '***@' : ''}${match[3]}${match[4] ?? ''}` : '<unparseable Redis URL>';
-  const fail = (problem: string): never => {
-    throw new RedisSessionConfigError(`Invalid Redis URL ${safe}: ${problem}`);
+  const text = typeof url === 'string' ? url.trim() : '';
+  const schemeMatch = /^(redis\+cluster|redis\+sentinel):\/\//i.exec(text);
+  const expected =
+    'expected redis+cluster://host:port,host:port or redis+sentinel://host:port,host:port/<masterName>[/db], with no query string';
+  if (!schemeMatch) throw new RedisSessionConfigError(`Invalid Redis URL ${HIDDEN_URL}: ${expected}.`);
+  const scheme = schemeMatch[1]!.toLowerCase() as ParsedMultiHostUrl['scheme'];
+  const rest = text.slice(schemeMatch[0].length);
+  const at = rest.lastIndexOf('@');
+  const auth = at < 0 ? undefined : rest.slice(0, at);
+  // After the last "@" nothing belongs to the password, so that part may be shown.
+  const location = rest.slice(at + 1);
+  const shown = `${scheme}://${auth === undefined ? '' : '***@'}${location}`;
+  const fail = (problem: string, target = shown): never => {
+    throw new RedisSessionConfigError(`Invalid Redis URL ${target}: ${problem}`);
   };
-  if (!match) {
-    return fail('expected redis+cluster://host:port,host:port or redis+sentinel://host:port,host:port/<masterName>[/db], with no query string.');
+  if (auth !== undefined && /[/?#]/.test(auth)) {
+    fail(`a "/", "?" or "#" comes before the "@" of the credentials: ${ENCODE_PASSWORD_HINT}.`, `${scheme}://${HIDDEN_URL}`);
   }
-  const [, rawScheme = '', auth, hostList = '', rawPath = ''] = match;
-  const scheme = rawScheme.toLowerCase() as ParsedMultiHostUrl['scheme'];
+  const parts = /^([^/?#]*)(\/[^?#]*)?$/.exec(location);
+  if (!parts) return fail(`${expected}.`);
+  const [, hostList = '', rawPath = ''] = parts;
   let username: string | undefined;
   let password: string | undefined;
   if (auth !== undefined) {
     const colon = auth.indexOf(':');
-    const decode = (text: string): string => {
+    const decode = (part: string): string => {
       try {
-        return decodeURIComponent(text);
+        return decodeURIComponent(part);
       } catch {
         return fail('the credentials are not valid percent-encoding.');
       }
@@ -189,6 +237,8 @@ export function parseMultiHostUrl(url: string): ParsedMultiHostUrl {
     return { host: hostMatch[1]!.replace(/^\[|\]$/g, ''), port };
   });
   const path = rawPath.split('/').filter((part) => part !== '');
-  const target = `${scheme}://${auth !== undefined ? `${username ? `${encodeURIComponent(username)}:` : ''}***@` : ''}${hostList}${rawPath}`;
+  const credentials = auth === undefined ? '' : `${username ? `${encodeURIComponent(username)}:` : ''}***@`;
+  const hostText = hosts.map(({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`).join(',');
+  const target = `${scheme}://${credentials}${hostText}${path.map((part) => `/${part}`).join('')}`;
   return { scheme, username, password, hosts, path, target };
 }

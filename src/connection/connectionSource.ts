@@ -84,15 +84,31 @@ function borrowedClient(client: RedisConnection, commandTimeoutMs: number, durab
     assertDurabilitySupported(client, 1);
     commands = withDurability(bounded, durability, commandTimeoutMs);
   }
+  // Checked until the client is first seen open, then never again: no cost on the hot path.
+  let seenOpen = false;
   return {
     target: 'the client passed in the client option',
     endpoint: undefined,
-    commands: () => commands,
+    commands: () => (seenOpen ||= isOpen(client)) ? commands : Promise.reject(notConnected()),
     lastError: () => undefined,
     release: async () => {},
     sharingKey: () => client,
   };
 }
+
+/** Whether a caller's client is open; `true` when it cannot tell (an object with the commands only). */
+const isOpen = (client: RedisConnection): boolean => (client as { isOpen?: unknown }).isOpen !== false;
+
+/**
+ * The error for a client passed in unconnected. A configuration error, not a
+ * connection error: no retry or wait fixes it, the calling code must connect
+ * the client first (the session never connects or closes a client it is given).
+ */
+const notConnected = (): RedisSessionConfigError =>
+  new RedisSessionConfigError(
+    'The client passed in the client option is not connected: call await client.connect() first ' +
+      '(a session neither connects nor closes a client it is given). Nothing was sent to Redis.',
+  );
 
 function leasedConnection(
   endpoint: ConnectionEndpoint,

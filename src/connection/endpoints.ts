@@ -1,5 +1,6 @@
 import { createClient, createClientPool, createCluster, createSentinel } from 'redis';
 import { isMultiHostUrl, parseMultiHostUrl, parseRedisUrl, type HostAndPort, type ParsedRedisUrl } from '../config/redisUrl.js';
+import { identityDigest, redactInspection } from '../config/redaction.js';
 import type { ResolvedTls } from '../config/tls.js';
 import { RedisSessionConfigError } from '../errors.js';
 import type { RedisCommandTarget } from './commandTarget.js';
@@ -23,7 +24,10 @@ export interface OwnedConnection {
 
 /** Where a shared connection connects: one server, a cluster or a Sentinel-managed master. */
 export interface ConnectionEndpoint {
-  /** Identity for sharing: sessions with equal keys (and timeouts) share one connection. */
+  /**
+   * Identity for sharing: sessions with equal keys (and timeouts) share one
+   * connection. A digest, never the URL: it must not carry the password.
+   */
   readonly key: string;
   /** The endpoint for errors and logs, with any password redacted. */
   readonly target: string;
@@ -82,15 +86,30 @@ function assertTlsUrl(tls: ResolvedTls | undefined, isTls: boolean, target: stri
   }
 }
 
-function own(connection: LifeCycle, onError: (error: unknown) => void): OwnedConnection {
+/**
+ * A connection endpoint, printing (`util.inspect`, `JSON.stringify`) as its
+ * redacted target only: its key and the options its functions hold are secret.
+ */
+function endpoint(fields: ConnectionEndpoint): ConnectionEndpoint {
+  return redactInspection(fields, 'ConnectionEndpoint', () => ({ target: fields.target, poolSize: fields.poolSize }));
+}
+
+function own(connection: LifeCycle, target: string, onError: (error: unknown) => void): OwnedConnection {
   connection.on('error', onError);
-  return {
+  // node-redis keeps the password in the options of the object it returns (a cluster client prints them).
+  // Make the object and its `_self` (the base that views such as withCommandOptions are made from, and hold)
+  // print as the redacted target.
+  const self = (connection as { _self?: unknown })._self;
+  for (const object of new Set([connection, typeof self === 'object' && self !== null ? self : connection])) {
+    redactInspection(object, 'RedisConnection', () => ({ target }));
+  }
+  return redactInspection({
     target: connection as unknown as RedisCommandTarget,
     connect: () => connection.connect(),
     close: () => connection.close(),
     // A sentinel client's destroy() returns a promise; nothing is left to report from it.
     destroy: () => void Promise.resolve(connection.destroy()).catch(() => undefined),
-  };
+  }, 'OwnedConnection', () => ({ target }));
 }
 
 /** One server (or a pool of connections to it, with `?max_connections=`), from a `redis://` or `rediss://` URL. */
@@ -102,8 +121,8 @@ export function standaloneEndpoint(url: ParsedRedisUrl, tls?: ResolvedTls): Conn
     socket: socketOptions(connectTimeoutMs, tls),
     commandOptions: { timeout: commandTimeoutMs },
   });
-  return {
-    key: JSON.stringify(['standalone', url.connectionUrl, url.poolSize, tls?.identity]),
+  return endpoint({
+    key: identityDigest(['standalone', url.connectionUrl, url.poolSize, tls?.identity]),
     target: url.target,
     poolSize,
     createSubscriber: (timeouts) => createClient(clientOptions(timeouts)),
@@ -114,9 +133,9 @@ export function standaloneEndpoint(url: ParsedRedisUrl, tls?: ResolvedTls): Conn
         poolSize > 1
           ? createClientPool(clientOptions(timeouts), { minimum: 1, maximum: poolSize, acquireTimeout: commandTimeoutMs })
           : createClient(clientOptions(timeouts));
-      return own(connection, onError);
+      return own(connection, url.target, onError);
     },
-  };
+  });
 }
 
 /**
@@ -142,9 +161,10 @@ export function clusterEndpoint(options: ClusterOptions, tls?: ResolvedTls): Con
   const urls = parsed.map((node) => node.connectionUrl.replace(/\/0$/, ''));
   // Discovered nodes get only `defaults`, not a URL: a rediss:// seed must turn TLS on there too.
   const nodeTls: ResolvedTls | undefined = tls ?? (parsed[0]!.tls ? { socket: { tls: true, rejectUnauthorized: true }, identity: '' } : undefined);
-  return {
-    key: JSON.stringify(['cluster', urls, tls?.identity]),
-    target: `Redis Cluster ${parsed.map((node) => node.target.replace(/\/0$/, '')).join(', ')}`,
+  const target = `Redis Cluster ${parsed.map((node) => node.target.replace(/\/0$/, '')).join(', ')}`;
+  return endpoint({
+    key: identityDigest(['cluster', urls, tls?.identity]),
+    target,
     poolSize: 1,
     create: ({ connectTimeoutMs, commandTimeoutMs }, onError) =>
       own(
@@ -155,9 +175,10 @@ export function clusterEndpoint(options: ClusterOptions, tls?: ResolvedTls): Con
           // After a node drops, refresh the slot map soon, so that a failover is noticed in about a second.
           topologyRefreshOnReconnectionAttemptStrategy: 500,
         }),
+        target,
         onError,
       ),
-  };
+  });
 }
 
 /** A master found through Redis Sentinel, which follows it across failovers. */
@@ -180,9 +201,10 @@ export function sentinelEndpoint(options: SentinelOptions, tls?: ResolvedTls): C
   const nodes = sentinelRootNodes.map(({ host, port }) => ({ host, port }));
   const hosts = nodes.map(({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`).join(',');
   const auth = password === undefined ? '' : `${username ? `${encodeURIComponent(username)}:` : ''}***@`;
-  return {
-    key: JSON.stringify(['sentinel', name, nodes, username, password, database, tls?.identity]),
-    target: `redis+sentinel://${auth}${hosts}/${name}/${database}`,
+  const target = `redis+sentinel://${auth}${hosts}/${name}/${database}`;
+  return endpoint({
+    key: identityDigest(['sentinel', name, nodes, username, password, database, tls?.identity]),
+    target,
     poolSize: 1,
     create: ({ connectTimeoutMs, commandTimeoutMs }, onError) =>
       own(
@@ -198,9 +220,10 @@ export function sentinelEndpoint(options: SentinelOptions, tls?: ResolvedTls): C
           // Check the topology often, so that a failover is noticed quickly even without a failing command.
           scanInterval: 1000,
         }),
+        target,
         onError,
       ),
-  };
+  });
 }
 
 /**
@@ -229,8 +252,14 @@ export function endpointFromUrl(url: string, tls?: ResolvedTls): ConnectionEndpo
   if (name === undefined || rest.length > 0 || (db !== undefined && !/^\d{1,5}$/.test(db))) {
     throw new RedisSessionConfigError(`Invalid Redis URL ${parsed.target}: expected redis+sentinel://host:port[,host:port...]/<masterName>[/db].`);
   }
+  let masterName: string;
+  try {
+    masterName = decodeURIComponent(name);
+  } catch {
+    throw new RedisSessionConfigError(`Invalid Redis URL ${parsed.target}: the master name is not valid percent-encoding.`);
+  }
   return sentinelEndpoint({
-    name: decodeURIComponent(name),
+    name: masterName,
     sentinelRootNodes: [...parsed.hosts],
     username: parsed.username,
     password: parsed.password,

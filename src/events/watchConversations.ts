@@ -5,7 +5,8 @@ import { connectionSource } from '../connection/connectionSource.js';
 import type { ClusterOptions, SentinelOptions } from '../connection/endpoints.js';
 import type { TlsOptions } from '../config/tls.js';
 import { toSessionError } from '../connection/errorMapping.js';
-import { RedisSessionInputError } from '../errors.js';
+import { RedisSessionConfigError, RedisSessionInputError } from '../errors.js';
+import { checkOptionNames, WATCH_OPTIONS } from '../config/optionNames.js';
 import { defaultLogger, type Logger } from '../logger.js';
 import { prefixChannel, type ChangeListener } from './changeEvent.js';
 import { deliverEvents } from './delivery.js';
@@ -45,6 +46,10 @@ export async function watchConversations(options: WatchConversationsOptions, lis
   if (typeof listener !== 'function') {
     throw new RedisSessionInputError('watchConversations expects a listener function.');
   }
+  if (options === null || typeof options !== 'object') {
+    throw new RedisSessionConfigError('watchConversations options must be an object, for example { redisUrl: "redis://localhost:6379/0" }.');
+  }
+  checkOptionNames(options, WATCH_OPTIONS, 'watchConversations options');
   const keyPrefix = validateKeyPrefix(options.keyPrefix === undefined ? DEFAULT_KEY_PREFIX : options.keyPrefix);
   const timeouts = {
     connectTimeoutMs: validateTimeout(options.connectTimeoutMs, 'connectTimeoutMs'),
