@@ -28,7 +28,7 @@ export function visible(text: string): string {
 
 /** A value as JSON with every terminal control escaped as `\uXXXX` (JSON.stringify escapes C0 itself); still valid JSON. */
 export function toJson(value: unknown, pretty = false): string {
-  return JSON.stringify(value, null, pretty ? 2 : undefined).replace(JSON_RAW_CONTROLS, (char) => `\\u${hex(char, 4)}`);
+  return (JSON.stringify(value, null, pretty ? 2 : undefined) ?? 'null').replace(JSON_RAW_CONTROLS, (char) => `\\u${hex(char, 4)}`);
 }
 
 /** Writes one JSON document (pretty when `pretty`) and a newline to stdout. */
