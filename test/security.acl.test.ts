@@ -22,17 +22,20 @@ import {
   type Logger,
 } from 'agents-redis-session';
 import { respCommand, startRedisServer, stopAllRedisServers, waitUntil, type RedisServerHandle } from './harness/index.js';
+import { collect, runCli, runCliJson, spawnCli, waitForStderr } from './support/cli.js';
 import { composeList } from './support/composeFile.js';
 import { exerciseSession } from './support/exerciseSession.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECURITY_DOC = readFileSync(`${ROOT}docs/security.md`, 'utf8');
+const README = readFileSync(`${ROOT}README.md`, 'utf8');
 
 // Passwords with URL-special characters, so that both raw and percent-encoded forms are looked for.
 const ADMIN_PASSWORD = 'Adm1n-p@ss:w/rd?#x';
 const PASSWORDS: Record<string, string> = {
   APP_PASSWORD: 'App-s3cret:with@chars',
   RO_PASSWORD: 'R0-s3cret-7d1',
+  ADMIN_PASSWORD: 'Adm1n-user-s3cret-5e0',
   TENANT_A_PASSWORD: 'TenantA-s3cret-91b',
 };
 const WRONG_PASSWORD = 'Wr0ng-p@ss-c4f2';
@@ -342,5 +345,136 @@ describe('tenant isolation (docs/security.md)', () => {
     assert.deepEqual(await server.command(['HGET', '{tenant_b:secret-conv}:meta', 'v']), '1', "tenant_b's version is unchanged");
     const [, keys] = (await server.command(['SCAN', '0', 'MATCH', 'tenant_b:*', 'COUNT', '1000'])) as [string, string[]];
     assert.deepEqual(keys, ['tenant_b:secret-conv'], 'nothing new under tenant_b:');
+  });
+});
+
+/** A rule from `ACL SETUSER` on, as arguments, for another user and password (the rest unchanged). */
+function asUser(rule: readonly string[], user: string, password: string): string[] {
+  return rule.map((token, i) => (i === 2 ? user : token.startsWith('>') ? `>${password}` : token));
+}
+
+describe('every ACL rule in the docs is the one the code and the other copies use', () => {
+  it("README's copy of the application rule is docs/security.md's", () => {
+    const line = README.split('\n').find((text) => text.startsWith('ACL SETUSER agents '));
+    assert.ok(line, 'README has the rule');
+    assert.deepEqual(line.split(' '), SECURITY_DOC.split('\n').find((text) => text.startsWith('ACL SETUSER agents '))!.split(' '));
+  });
+
+  it("doctor's suggested rule is the documented one, for any prefix; applied to a user, every session operation works", async () => {
+    for (const prefix of ['conv:', 'tenant_x:']) {
+      const { result, json } = await runCliJson<{ checks: { id: string; fix: string }[] }>(['--url', server.url, '--prefix', prefix, 'doctor']);
+      assert.equal(result.code, 1, result.stderr);
+      const fix = json.checks.find((check) => check.id === 'dangerous-commands')!.fix;
+      const suggested = /ACL SETUSER \S+ reset on >\S+ .*?\+wait\b/.exec(fix)?.[0];
+      assert.ok(suggested, `doctor suggests an ACL rule: ${fix}`);
+      const documented = SECURITY_DOC.split('\n').find((text) => text.startsWith('ACL SETUSER agents '))!;
+      assert.equal(suggested, documented.replaceAll('conv:', prefix), 'the same rule as docs/security.md, for this prefix');
+      const user = `doctor_${prefix.replace(/\W/g, '')}`;
+      const password = 'Doctor-rule-s3cret';
+      assert.equal(await server.command(asUser(suggested.split(' '), user, password)), 'OK');
+      const url = appUrl(user, password);
+      for (const ttl of [undefined, 60]) {
+        for (const changeEvents of [true, false]) {
+          await exerciseSession(new RedisSession({ redisUrl: url, keyPrefix: prefix, ttl, changeEvents }), server.url);
+        }
+      }
+      const session = new RedisSession({ redisUrl: url, keyPrefix: prefix, ttl: 60 });
+      const seen: ChangeEvent[] = [];
+      const watched: ChangeEvent[] = [];
+      const unsubscribe = await session.subscribe((event) => void seen.push(event));
+      const unwatch = await watchConversations({ redisUrl: url, keyPrefix: prefix }, (event) => void watched.push(event));
+      await session.addItems([item('one')]);
+      await session.clearSession();
+      await waitUntil(() => seen.length === 2 && watched.length === 2, { timeoutMs: 10_000, description: `events under ${prefix}` });
+      await unsubscribe();
+      await unwatch();
+      await session.close();
+    }
+  });
+});
+
+describe('the CLI under the read-only and admin rules (docs/security.md)', () => {
+  const roUrl = () => appUrl('agents_ro', PASSWORDS['RO_PASSWORD']!);
+  const adminUrl = () => appUrl('agents_admin', PASSWORDS['ADMIN_PASSWORD']!);
+  const line = (id: string) => `${JSON.stringify({ id, key: `conv:${id}`, ttl: 600, expiresAt: Date.now() + 600_000, items: [JSON.stringify(item(id))], meta: { v: '1' } })}\n`;
+
+  before(async () => {
+    const session = new RedisSession({ conversationId: 'cli-acl', redisUrl: server.url, ttl: 600 });
+    await session.addItems([item('readable')]);
+    await session.close();
+  });
+
+  /** Runs tail or watch under `url` until one event arrives, making the change with the admin password. */
+  async function follow(url: string, args: string[]): Promise<Awaited<ReturnType<typeof collect>>> {
+    const child = spawnCli(['--url', url, ...args, '--max-events', '1', '--timeout-ms', '60000']);
+    const done = collect(child, 90_000);
+    await waitForStderr(child, 'Listening on', 30_000).catch(() => {});
+    const session = new RedisSession({ conversationId: 'cli-acl', redisUrl: server.url, ttl: 600 });
+    await session.addItems([item('more')]);
+    await session.close();
+    return done;
+  }
+
+  it('read-only: list, show, ttl, stats, export, tail and watch work', async () => {
+    for (const args of [['list'], ['show', 'cli-acl'], ['ttl', 'cli-acl'], ['stats'], ['export'], ['--json', 'export']]) {
+      const result = await runCli(['--url', roUrl(), ...args]);
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      assertNoSecret(result.stdout + result.stderr, args.join(' '));
+    }
+    const exported = await runCli(['--url', roUrl(), 'export']);
+    assert.match(exported.stdout, /"id":"cli-acl".*"expiresAt":\d+/);
+    for (const args of [['tail', 'cli-acl'], ['watch']]) {
+      const result = await follow(roUrl(), args);
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stdout, /cli-acl\s+add v\d+ count=1/, args.join(' '));
+    }
+  });
+
+  it('read-only: delete, import and expire fail with NOPERM (exit 4) and change nothing', async () => {
+    const before = await server.command(['LRANGE', 'conv:cli-acl', '0', '-1']);
+    const ttlBefore = Number(await server.command(['TTL', 'conv:cli-acl']));
+    for (const [args, input] of [
+      [['delete', 'cli-acl', '--yes'], undefined],
+      [['import', '--overwrite'], line('cli-acl')],
+      [['import'], line('ro-new')],
+      [['expire', 'cli-acl', '5'], undefined],
+      [['expire', 'cli-acl', '--persist'], undefined],
+    ] as const) {
+      const result = await runCli(['--url', roUrl(), ...args], { input });
+      assert.equal(result.code, 4, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /NOPERM|no permissions|can't/i, args.join(' '));
+      assertNoSecret(result.stdout + result.stderr, args.join(' '));
+    }
+    assert.deepEqual(await server.command(['LRANGE', 'conv:cli-acl', '0', '-1']), before);
+    assert.ok(Math.abs(Number(await server.command(['TTL', 'conv:cli-acl'])) - ttlBefore) <= 60, 'the TTL is unchanged');
+    assert.equal(await server.command(['EXISTS', 'conv:ro-new']), 0);
+  });
+
+  it('read-only: doctor says what it could not check and exits 5, not 0', async () => {
+    const result = await runCli(['--url', roUrl(), 'doctor']);
+    assert.equal(result.code, 5, result.stdout + result.stderr);
+    assert.match(result.stdout, /^SKIP /m);
+    assert.match(result.stdout, /could not run .*Run doctor as an admin user/);
+    assert.doesNotMatch(result.stdout, /^No warnings\.$/m);
+  });
+
+  it('admin: import, export, expire, expire --persist and delete work', async () => {
+    const steps: [string[], string | undefined, number][] = [
+      [['import'], line('admin-new'), 0],
+      [['import', '--overwrite'], line('cli-acl'), 0],
+      [['export'], undefined, 0],
+      [['expire', 'admin-new', '300'], undefined, 0],
+      [['expire', 'admin-new', '--persist'], undefined, 0],
+      [['delete', 'admin-new', '--yes'], undefined, 0],
+      [['list'], undefined, 0],
+      [['show', 'cli-acl'], undefined, 0],
+    ];
+    for (const [args, input, code] of steps) {
+      const result = await runCli(['--url', adminUrl(), ...args], { input });
+      assert.equal(result.code, code, `${args.join(' ')}: ${result.stderr}`);
+      assertNoSecret(result.stdout + result.stderr, args.join(' '));
+    }
+    assert.equal(await server.command(['EXISTS', 'conv:admin-new']), 0, 'deleted');
+    assert.deepEqual(await server.command(['LRANGE', 'conv:cli-acl', '0', '-1']), [JSON.stringify(item('cli-acl'))], 'imported over');
   });
 });

@@ -12,6 +12,8 @@ export const EXIT = {
   notFound: 3,
   /** Redis unreachable, authentication failed, or a command was refused (for example WRONGTYPE). */
   redis: 4,
+  /** `doctor` found no warnings, but could not run some checks (a restricted user): the server is not known to be fine. */
+  incomplete: 5,
 } as const;
 
 /** An error the CLI reports as one line on stderr, exiting with `exitCode`. Its message never contains a password. */

@@ -1,7 +1,11 @@
+import { applicationAclRule } from './aclRules.js';
 import type { CliConnection, ServerNode } from './connect.js';
 import { attempt, configGet, field, infoAttempt, isLoopback } from './serverInfo.js';
 
-/** The result of one production check. `ok: false` is a warning; `skipped` checks could not run (and are not warnings). */
+/**
+ * The result of one production check. `ok: false` is a warning, unless `skipped`: the check could not run (its outcome
+ * is unknown, so it is not ok either, and `doctor` does not call the server healthy).
+ */
 export interface DoctorCheck {
   id: string;
   ok: boolean;
@@ -22,21 +26,21 @@ const warn = (id: string, message: string, fix: string, severity: 'warning' | 'n
   message,
   fix,
 });
-const skip = (id: string, message: string): DoctorCheck => ({ id, ok: true, skipped: true, message, fix: '' });
+const skip = (id: string, message: string): DoctorCheck => ({ id, ok: false, skipped: true, message, fix: '' });
 
 /** Runs every check against every server of the connection (each cluster master) and the URL. */
-export async function runDoctor(connection: CliConnection): Promise<DoctorCheck[]> {
+export async function runDoctor(connection: CliConnection, prefix: string): Promise<DoctorCheck[]> {
   const servers = await connection.servers();
   const checks: DoctorCheck[] = [];
   for (const server of servers) {
-    const perServer = await checkServer(server, connection);
+    const perServer = await checkServer(server, connection, prefix);
     checks.push(...perServer.map((check) => (servers.length > 1 ? { ...check, node: server.address } : check)));
   }
   checks.push(checkTls(connection));
   return checks;
 }
 
-async function checkServer(server: ServerNode, connection: CliConnection): Promise<DoctorCheck[]> {
+async function checkServer(server: ServerNode, connection: CliConnection, prefix: string): Promise<DoctorCheck[]> {
   const configProbe = await configGet(server, 'appendonly');
   const configDisabled = configProbe.ok ? undefined : configProbe.error;
   const why = `CONFIG is disabled for this connection (${configDisabled}), which is itself good`;
@@ -44,7 +48,7 @@ async function checkServer(server: ServerNode, connection: CliConnection): Promi
     await checkPersistence(server, configDisabled === undefined, why),
     await checkEviction(server),
     await checkAuth(server, connection, configDisabled === undefined, why),
-    await checkDangerousCommands(server),
+    await checkDangerousCommands(server, prefix),
   ];
 }
 
@@ -107,7 +111,7 @@ async function checkAuth(server: ServerNode, connection: CliConnection, canConfi
 /** The dangerous commands and the arguments DRYRUN checks them with. */
 const DANGEROUS: readonly (readonly string[])[] = [['FLUSHALL'], ['FLUSHDB'], ['CONFIG', 'SET', 'maxmemory', '0']];
 
-async function checkDangerousCommands(server: ServerNode): Promise<DoctorCheck> {
+async function checkDangerousCommands(server: ServerNode, prefix: string): Promise<DoctorCheck> {
   const id = 'dangerous-commands';
   const whoami = await attempt(server, ['ACL', 'WHOAMI']);
   const enabled: string[] = [];
@@ -134,8 +138,8 @@ async function checkDangerousCommands(server: ServerNode): Promise<DoctorCheck> 
     return warn(
       id,
       `${enabled.join(', ')} ${enabled.length === 1 ? 'is' : 'are'} enabled for this user: one mistaken command wipes or reconfigures every conversation.`,
-      'Deny them to the application user with ACL ("user app on >secret ~conv:* &* +@all -flushall -flushdb -config"), or rename them away in redis.conf ' +
-        '("rename-command FLUSHALL \\"\\"", likewise FLUSHDB and CONFIG).',
+      `Give the application its own user with only what the package uses (docs/security.md): ${applicationAclRule(prefix)} ` +
+        '— or rename them away in redis.conf ("rename-command FLUSHALL \\"\\"", likewise FLUSHDB and CONFIG).',
     );
   }
   if (unknown.length > 0) return skip(id, `Could not check ${unknown.join(', ')} (COMMAND INFO or ACL DRYRUN refused).`);

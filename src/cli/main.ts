@@ -3,10 +3,9 @@
  * Each command lives in ./commands, one file each; see docs/cli.md.
  */
 import { createRequire } from 'node:module';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { ErrorReply } from 'redis';
 import { DEFAULT_KEY_PREFIX } from '../config/keys.js';
-import { resolveRedisUrl } from '../config/redisUrl.js';
 import { RedisSessionConfigError, RedisSessionError } from '../errors.js';
 import { CliError, EXIT } from './cliError.js';
 import { deleteCommand } from './commands/delete.js';
@@ -18,11 +17,32 @@ import { showCommand } from './commands/show.js';
 import { statsCommand } from './commands/stats.js';
 import { tailCommand, watchCommand } from './commands/tail.js';
 import { expireCommand, ttlCommand } from './commands/ttl.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, secretsOf } from './connect.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from './connect.js';
+import { toJson, visible, writeVisible } from './output.js';
 import { wholeNumber } from './parsers.js';
+import { redactUrlCredentials } from './redact.js';
 
-/** Builds the program with its global options and every command. */
-export function buildProgram(): Command {
+/**
+ * Where commander writes. With `--json`, its own error text (and the help it shows after one) is not written:
+ * {@link main} reports the error as one JSON line instead. Everything written is escaped for the terminal.
+ */
+function outputOf(json: boolean): OutputConfiguration {
+  return {
+    writeOut: (text) => writeVisible(process.stdout, text),
+    writeErr: (text) => {
+      if (!json) writeVisible(process.stderr, redactUrlCredentials(text));
+    },
+    outputError: (text, write) => {
+      if (!json) write(text);
+    },
+  };
+}
+
+/**
+ * Builds the program with its global options and every command. `json` (whether `--json` is anywhere on the command
+ * line) decides how commander reports usage errors, before the options are parsed.
+ */
+export function buildProgram(json = false): Command {
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
   const program = new Command('agents-redis-session')
     .description('Inspect and manage the conversations agents-redis-session stores in Redis.')
@@ -35,6 +55,7 @@ export function buildProgram(): Command {
     .option('--tls-key <file>', 'client private key (PEM), with --tls-cert')
     .option('--connect-timeout <ms>', 'how long to wait for the connection', wholeNumber(1), DEFAULT_CONNECT_TIMEOUT_MS)
     .showHelpAfterError('(run with --help for usage)')
+    .configureOutput(outputOf(json))
     .exitOverride();
   for (const command of [
     listCommand(),
@@ -49,22 +70,19 @@ export function buildProgram(): Command {
     statsCommand(),
     doctorCommand(),
   ]) {
-    program.addCommand(command.exitOverride());
+    program.addCommand(command.configureOutput(outputOf(json)).exitOverride());
   }
   return program;
-}
-
-/** Removes every form of the URL's password from a message, in case a library echoed it. */
-function scrub(message: string, secrets: readonly string[]): string {
-  let text = message;
-  for (const secret of secrets) text = text.split(secret).join('***');
-  return text;
 }
 
 /** How an error is reported: its message and exit code. */
 function classify(error: unknown): { message: string; exitCode: number } {
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
-  if (error instanceof CommanderError) return { message: error.message.replace(/^error: /, ''), exitCode: EXIT.usage };
+  if (error instanceof CommanderError) {
+    // Commander's "(outputHelp)": no command was given, and it showed the help instead.
+    if (error.code === 'commander.help') return { message: 'no command given; run with --help for the list of commands.', exitCode: EXIT.usage };
+    return { message: error.message.replace(/^error: /, ''), exitCode: EXIT.usage };
+  }
   if (error instanceof RedisSessionConfigError) return { message: error.message, exitCode: EXIT.usage };
   if (error instanceof RedisSessionError) return { message: error.message, exitCode: EXIT.redis };
   if (error instanceof ErrorReply) return { message: `Redis replied "${error.message}".`, exitCode: EXIT.redis };
@@ -79,21 +97,24 @@ function classify(error: unknown): { message: string; exitCode: number } {
 
 /** Runs the CLI with `argv` (as process.argv) and resolves with the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  // Known before parsing, so that a usage error (unknown option, missing argument) is JSON too.
+  const json = argv.slice(2).includes('--json');
+  const program = buildProgram(json);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander already printed the message (or the help/version text).
+      // Help or version text was printed: that is success.
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
-      return EXIT.usage;
+      // Otherwise commander printed the message itself, unless --json silenced it for the JSON line below.
+      if (!json) return EXIT.usage;
     }
     const { message, exitCode } = classify(error);
-    const options = program.opts<{ url?: string; json?: boolean }>();
-    const safe = scrub(message, secretsOf(resolveRedisUrl(options.url)));
-    if (options.json) process.stderr.write(`${JSON.stringify({ error: safe, exitCode })}\n`);
-    else process.stderr.write(`error: ${safe}\n`);
+    // Messages are built from redacted targets; this catches a URL with credentials echoed by a library, structurally.
+    const safe = redactUrlCredentials(message);
+    if (json) process.stderr.write(`${toJson({ error: safe, exitCode })}\n`);
+    else process.stderr.write(`error: ${visible(safe)}\n`);
     return exitCode;
   }
 }

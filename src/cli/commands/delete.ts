@@ -6,7 +6,7 @@ import { scripts } from '../../scripts/index.js';
 import { CliError, EXIT } from '../cliError.js';
 import { globalsOf, withConnection } from '../context.js';
 import { checkedKeys, requireConversation } from '../conversations.js';
-import { printJson, printLine } from '../output.js';
+import { printJson, printLine, visible } from '../output.js';
 
 /** `delete <id>`: deletes every key of a conversation (items and metadata), as `clearSession()` does. */
 export function deleteCommand(): Command {
@@ -36,7 +36,7 @@ async function confirm(question: string): Promise<void> {
   }
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await prompt.question(question);
+    const answer = await prompt.question(visible(question));
     if (!/^y(es)?$/i.test(answer.trim())) throw new CliError('not deleted.', EXIT.usage);
   } finally {
     prompt.close();

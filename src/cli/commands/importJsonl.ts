@@ -1,49 +1,58 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { conversationKeys, validateConversationId } from '../../config/keys.js';
-import { validateTtl } from '../../config/options.js';
+import { conversationKeys } from '../../config/keys.js';
 import type { RedisCommandTarget } from '../../connection/commandTarget.js';
 import { describeCause } from '../../connection/errorMapping.js';
 import { CliError, EXIT } from '../cliError.js';
+import type { CliConnection } from '../connect.js';
 import { globalsOf, withConnection } from '../context.js';
 import { note, printJson, printLine } from '../output.js';
 import { progressBar } from '../progress.js';
 import { cliScripts } from '../scripts.js';
-import type { ExportedConversation } from './exportJsonl.js';
+import { parseJsonl, type ImportLine } from '../importLines.js';
+import { serverMillis } from './exportJsonl.js';
 
-/** Most line errors listed before giving up. */
-const MAX_REPORTED_ERRORS = 10;
+export { parseJsonl } from '../importLines.js';
 
-/** `import`: conversations from JSONL (as `export` writes it), each written atomically with its TTL. */
+/** What happened to each conversation of the file. */
+interface ImportCounts {
+  imported: number;
+  unchanged: number;
+  /** Expired before it could be written (its `expiresAt` passed, or an old file's `ttl` was 0): skipped. */
+  expired: number;
+  /** No items: nothing to restore, skipped. */
+  empty: number;
+  refused: number;
+}
+
+/** `import`: conversations from JSONL (as `export` writes it), each written atomically with its expiry. */
 export function importCommand(): Command {
   return new Command('import')
-    .description('import conversations from JSONL (as export writes it); identical ones are skipped, differing ones refused unless --overwrite')
+    .description(
+      'import conversations from JSONL (as export writes it); identical ones are skipped, expired and empty ones skipped and counted, ' +
+        'differing ones refused unless --overwrite',
+    )
     .option('--in <file>', 'input file, or - for stdin', '-')
     .option('--overwrite', 'replace existing conversations whose content differs')
     .action(async (options: { in: string; overwrite?: boolean }, command: Command) => {
       const globals = globalsOf(command);
       const conversations = parseJsonl(readInput(options.in), options.in === '-' ? 'stdin' : options.in);
       await withConnection(globals, async (connection) => {
-        const counts = { imported: 0, unchanged: 0, refused: 0 };
+        const counts: ImportCounts = { imported: 0, unchanged: 0, expired: 0, empty: 0, refused: 0 };
         const refused: { id: string; reason: string }[] = [];
+        const skipped: { id: string; reason: 'expired' | 'empty' }[] = [];
+        // Old files give seconds left at export time: they count from the server's clock, read once, now.
+        const now = conversations.some((line) => line.expiry.kind === 'ttl') ? await serverNow(connection) : 0;
         const bar = progressBar(globals, 'import', conversations.length);
         try {
           for (const conversation of conversations) {
-            const keys = conversationKeys(globals.prefix, conversation.id);
-            const metaPairs = Object.entries(conversation.meta).flat();
-            const result = String(
-              await cliScripts.importConversation.run(connection.client as RedisCommandTarget, keys.all, [
-                options.overwrite ? '1' : '0',
-                String(conversation.ttl ?? 0),
-                String(conversation.items.length),
-                ...conversation.items,
-                ...metaPairs,
-              ]),
-            );
+            const result = await importOne(connection, globals.prefix, conversation, now, options.overwrite === true);
             bar.increment();
-            if (result === 'imported') counts.imported++;
-            else if (result === 'unchanged') counts.unchanged++;
-            else {
+            if (result === 'imported' || result === 'unchanged') counts[result]++;
+            else if (result === 'expired' || result === 'empty') {
+              counts[result]++;
+              skipped.push({ id: conversation.id, reason: result });
+            } else {
               counts.refused++;
               refused.push({
                 id: conversation.id,
@@ -57,14 +66,40 @@ export function importCommand(): Command {
         } finally {
           bar.stop();
         }
-        if (globals.json) printJson({ ...counts, refusedConversations: refused });
+        if (globals.json) printJson({ ...counts, refusedConversations: refused, skippedConversations: skipped });
         else {
-          printLine(`Imported ${counts.imported}, unchanged ${counts.unchanged}, refused ${counts.refused}.`);
+          const { imported, unchanged, expired, empty } = counts;
+          printLine(`Imported ${imported}, unchanged ${unchanged}, expired ${expired}, empty ${empty}, refused ${counts.refused}.`);
+          for (const { id, reason } of skipped) note(`skipped "${id}": ${reason === 'expired' ? 'expired before it could be imported' : 'no items'}`);
           for (const { id, reason } of refused) note(`refused "${id}": ${reason}`);
         }
         if (counts.refused > 0) process.exitCode = EXIT.findings;
       });
     });
+}
+
+/** Writes one conversation with the import script; returns the script's verdict, or 'empty'/'expired' without a call. */
+async function importOne(connection: CliConnection, prefix: string, line: ImportLine, now: number, overwrite: boolean): Promise<string> {
+  if (line.items.length === 0) return 'empty';
+  const { expiry } = line;
+  if (expiry.kind === 'ttl' && expiry.seconds === 0) return 'expired';
+  const expiresAt = expiry.kind === 'none' ? 0 : expiry.kind === 'at' ? expiry.at : now + expiry.seconds * 1000;
+  const keys = conversationKeys(prefix, line.id);
+  return String(
+    await cliScripts.importConversation.run(connection.client as RedisCommandTarget, keys.all, [
+      overwrite ? '1' : '0',
+      String(expiresAt),
+      String(line.items.length),
+      ...line.items,
+      ...Object.entries(line.meta).flat(),
+    ]),
+  );
+}
+
+/** The server's clock (TIME), in ms since the epoch: the first server's, for a cluster. */
+async function serverNow(connection: CliConnection): Promise<number> {
+  const [server] = await connection.servers();
+  return serverMillis(await server!.command(['TIME']));
 }
 
 function readInput(file: string): string {
@@ -76,54 +111,4 @@ function readInput(file: string): string {
   } catch (error) {
     throw new CliError(`cannot read ${file === '-' ? 'stdin' : file}: ${describeCause(error)}`, EXIT.usage);
   }
-}
-
-/** Parses and checks every line before anything is written; throws with the line numbers of the bad ones. */
-export function parseJsonl(text: string, source: string): ExportedConversation[] {
-  const conversations: ExportedConversation[] = [];
-  const errors: string[] = [];
-  const seen = new Map<string, number>();
-  const lines = text.split('\n');
-  lines.forEach((line, index) => {
-    if (line.trim() === '' || errors.length >= MAX_REPORTED_ERRORS) return;
-    const number = index + 1;
-    try {
-      const conversation = checkLine(line);
-      const earlier = seen.get(conversation.id);
-      if (earlier !== undefined) throw new Error(`conversation "${conversation.id}" appears again (first on line ${earlier})`);
-      seen.set(conversation.id, number);
-      conversations.push(conversation);
-    } catch (error) {
-      errors.push(`line ${number}: ${(error as Error).message}`);
-    }
-  });
-  if (errors.length > 0) {
-    throw new CliError(`${source} is not valid export JSONL; nothing was written:\n  ${errors.join('\n  ')}`, EXIT.usage);
-  }
-  return conversations;
-}
-
-function checkLine(line: string): ExportedConversation {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    throw new Error(`not valid JSON (${(error as Error).message})`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('expected a JSON object {id, key, ttl, items, meta}');
-  const record = value as Record<string, unknown>;
-  for (const field of ['id', 'ttl', 'items', 'meta']) {
-    if (!(field in record)) throw new Error(`missing field "${field}" (expected {id, key, ttl, items, meta})`);
-  }
-  const id = validateConversationId(record.id);
-  if (record.key !== undefined && typeof record.key !== 'string') throw new Error('"key" must be a string');
-  if (!Array.isArray(record.items) || !record.items.every((item) => typeof item === 'string')) {
-    throw new Error('"items" must be an array of strings (the raw stored entries)');
-  }
-  const ttl = record.ttl === null ? null : validateTtl(record.ttl);
-  const meta = record.meta;
-  if (meta === null || typeof meta !== 'object' || Array.isArray(meta) || !Object.values(meta).every((v) => typeof v === 'string')) {
-    throw new Error('"meta" must be an object of string values (the metadata hash)');
-  }
-  return { id, key: typeof record.key === 'string' ? record.key : id, ttl, items: record.items as string[], meta: meta as Record<string, string> };
 }

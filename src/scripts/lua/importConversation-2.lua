@@ -1,23 +1,37 @@
 --[[
   Writes one exported conversation, atomically, for the CLI's `import`
-  command: its items, its metadata hash and its TTL. Idempotent: when the
+  command: its items, its metadata hash and its expiry. Idempotent: when the
   conversation already holds exactly this content, nothing is written. An
   existing conversation with different content is replaced only when ARGV[1]
   is '1'; keys of another type (written by another program) are never touched.
+  A conversation whose expiry has passed (by the server's TIME) is not written.
+  Nothing can fail after the first write: types, expiry and the user's ACL for
+  every writing command (DEL, RPUSH, HSET, PEXPIREAT) are checked first.
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
   ARGV[1]        '1' to replace a conversation whose content differs, else '0'
-  ARGV[2]        TTL in seconds to set on every key, or 0 for none
-  ARGV[3]        n, the number of items
+  ARGV[2]        when it expires, in ms since the epoch (server clock), or '0' for never
+  ARGV[3]        n, the number of items (at least 1: the CLI skips empty conversations)
   ARGV[4..3+n]   the items, raw stored entries, oldest first
   ARGV[4+n..]    the metadata hash as field, value pairs
 
   Returns: 'imported', 'unchanged' (identical content already there),
-           'refused' (different content, no overwrite) or 'wrongtype'.
+           'expired' (ARGV[2] is not after the server's TIME; nothing written),
+           'refused' (different content, no overwrite) or 'wrongtype';
+           a NOPERM error reply, before any write, naming a command the user may not run.
   Cost: O(n + fields).
 ]]
+local expiresAt = ARGV[2]
+if expiresAt ~= '0' then
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  if tonumber(expiresAt) <= now then
+    return 'expired'
+  end
+end
+
 local itemsType = redis.call('TYPE', KEYS[1]).ok
 local metaType = redis.call('TYPE', KEYS[2]).ok
 if (itemsType ~= 'none' and itemsType ~= 'list') or (metaType ~= 'none' and metaType ~= 'hash') then
@@ -56,6 +70,19 @@ if itemsType ~= 'none' or metaType ~= 'none' then
   end
 end
 
+-- Redis does not roll back a script: a command the ACL denies after DEL would leave the conversation half written.
+local writes = { { 'DEL', KEYS[1], KEYS[2] } }
+if n > 0 then writes[#writes + 1] = { 'RPUSH', KEYS[1], 'x' } end
+if #ARGV >= firstField then writes[#writes + 1] = { 'HSET', KEYS[2], 'f', 'v' } end
+if expiresAt ~= '0' then writes[#writes + 1] = { 'PEXPIREAT', KEYS[1], expiresAt } end
+if expiresAt ~= '0' and #ARGV >= firstField then writes[#writes + 1] = { 'PEXPIREAT', KEYS[2], expiresAt } end
+for _, command in ipairs(writes) do
+  if not redis.acl_check_cmd(unpack(command)) then
+    return redis.error_reply('NOPERM this user may not run ' .. command[1] .. ' on ' .. command[2] ..
+      ', which import needs; nothing was written. Grant it (docs/security.md, admin user).')
+  end
+end
+
 redis.call('DEL', KEYS[1], KEYS[2])
 -- In chunks: unpack() of too many values overflows Lua's stack.
 local chunk = 1000
@@ -65,9 +92,10 @@ end
 for first = firstField, #ARGV, chunk * 2 do
   redis.call('HSET', KEYS[2], unpack(ARGV, first, math.min(first + chunk * 2 - 1, #ARGV)))
 end
-local ttl = tonumber(ARGV[2])
-if ttl > 0 then
-  redis.call('EXPIRE', KEYS[1], ttl)
-  redis.call('EXPIRE', KEYS[2], ttl)
+if expiresAt ~= '0' then
+  redis.call('PEXPIREAT', KEYS[1], expiresAt)
+  if #ARGV >= firstField then
+    redis.call('PEXPIREAT', KEYS[2], expiresAt)
+  end
 end
 return 'imported'
