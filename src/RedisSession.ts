@@ -14,7 +14,7 @@ import { connectionSource, type ConnectionSource } from './connection/connection
 import { toSessionError } from './connection/errorMapping.js';
 import { RedisSessionConfigError, RedisSessionConflictError, RedisSessionError, RedisSessionInputError } from './errors.js';
 import { prepareMutations } from './history/mutations.js';
-import { trimToSafeBoundary } from './history/safeWindow.js';
+import { safeWindowStart, windowExtension } from './history/safeWindow.js';
 import { prepareTransaction } from './history/transactions.js';
 import {
   conversationChannel,
@@ -140,8 +140,12 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * depends on `limit`, not on the length of the history. `limit <= 0` returns `[]`.
    *
    * With no argument (as the SDK's runner calls it), returns the session's
-   * default window (the `limit` option, cut so that it never starts with an
-   * orphaned tool result), or the whole history when that option is unset.
+   * default window (the `limit` option), or the whole history when that option
+   * is unset. The default window never holds a tool result without its call: when
+   * the newest `limit` items start inside a call/result group, it reaches back
+   * (one more read) to the group's first call, by at most `max(limit, 32)` more
+   * items; only if the call is not within that reach does it start after the
+   * orphaned results instead.
    *
    * Entries that are not valid items (written by something else) are skipped
    * with a warning. With a TTL, the conversation's expiry slides.
@@ -150,15 +154,26 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     this.assertOpen('getItems');
     const window = limit === undefined ? this.limit : validateLimit(limit, 'getItems limit');
     if (window !== undefined && window <= 0) return [];
-    const start = window === undefined ? 0 : -window;
-    const entries = await this.execute('getItems', (redis) =>
-      this.ttl === null
-        ? redis.lRange(this.keys.items, start, -1)
-        : this.readAndSlideExpiry(redis, start),
+    const first = window === undefined ? 0 : -window;
+    let entries = await this.execute('getItems', (redis) =>
+      this.ttl === null ? redis.lRange(this.keys.items, first, -1) : this.readAndSlideExpiry(redis, first),
     );
-    let items = this.decodeEntries(entries);
-    // maxItems trims the oldest items, which may leave a tool result without its call at the start.
-    if (limit === undefined && (window !== undefined || this.maxItems !== undefined)) items = trimToSafeBoundary(items);
+    let decoded = entries.map((entry) => this.codec.decode(entry));
+    let start = 0;
+    if (limit === undefined && window !== undefined) {
+      start = safeWindowStart(decoded, 0);
+      // The newest `window` items start with results whose calls may be older: read further back, once.
+      if (start > 0 && entries.length === window) {
+        const reach = window + windowExtension(window);
+        entries = await this.execute('getItems', (redis) => redis.lRange(this.keys.items, -reach, -1));
+        decoded = entries.map((entry) => this.codec.decode(entry));
+        start = safeWindowStart(decoded, Math.max(decoded.length - window, 0));
+      }
+    } else if (limit === undefined && this.maxItems !== undefined) {
+      // maxItems trims the oldest items, which may leave a tool result without its call at the start.
+      start = safeWindowStart(decoded, 0);
+    }
+    const items = this.validItems(start === 0 ? decoded : decoded.slice(start));
     this.logContent('Got items', items);
     return items;
   }
@@ -370,14 +385,10 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     }
   }
 
-  private decodeEntries(entries: string[]): AgentInputItem[] {
-    const items: AgentInputItem[] = [];
-    let skipped = 0;
-    for (const entry of entries) {
-      const item = this.codec.decode(entry);
-      if (item) items.push(item);
-      else skipped++;
-    }
+  /** The decoded items, without the entries that are not valid items (`undefined`), which are counted in one warning. */
+  private validItems(decoded: readonly (AgentInputItem | undefined)[]): AgentInputItem[] {
+    const items = decoded.filter((item): item is AgentInputItem => item !== undefined);
+    const skipped = decoded.length - items.length;
     if (skipped > 0) {
       this.logger.warn(`RedisSession: skipped ${skipped} stored entr${skipped === 1 ? 'y' : 'ies'} of ${this.keys.items} that are not valid items.`);
     }
