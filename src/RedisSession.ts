@@ -14,7 +14,7 @@ import { connectionSource, type ConnectionSource } from './connection/connection
 import { toSessionError } from './connection/errorMapping.js';
 import { RedisSessionConfigError, RedisSessionConflictError, RedisSessionError, RedisSessionInputError } from './errors.js';
 import { prepareMutations } from './history/mutations.js';
-import { safeWindowStart, windowExtension } from './history/safeWindow.js';
+import { readDefaultWindow, trimToSafeBoundary } from './history/safeWindow.js';
 import { prepareTransaction } from './history/transactions.js';
 import {
   conversationChannel,
@@ -154,26 +154,15 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     this.assertOpen('getItems');
     const window = limit === undefined ? this.limit : validateLimit(limit, 'getItems limit');
     if (window !== undefined && window <= 0) return [];
-    const first = window === undefined ? 0 : -window;
-    let entries = await this.execute('getItems', (redis) =>
-      this.ttl === null ? redis.lRange(this.keys.items, first, -1) : this.readAndSlideExpiry(redis, first),
-    );
-    let decoded = entries.map((entry) => this.codec.decode(entry));
-    let start = 0;
+    let decoded: Array<AgentInputItem | undefined>;
     if (limit === undefined && window !== undefined) {
-      start = safeWindowStart(decoded, 0);
-      // The newest `window` items start with results whose calls may be older: read further back, once.
-      if (start > 0 && entries.length === window) {
-        const reach = window + windowExtension(window);
-        entries = await this.execute('getItems', (redis) => redis.lRange(this.keys.items, -reach, -1));
-        decoded = entries.map((entry) => this.codec.decode(entry));
-        start = safeWindowStart(decoded, Math.max(decoded.length - window, 0));
-      }
-    } else if (limit === undefined && this.maxItems !== undefined) {
+      decoded = await readDefaultWindow(window, (count, first) => this.readNewest(count, first));
+    } else {
+      decoded = await this.readNewest(window, true);
       // maxItems trims the oldest items, which may leave a tool result without its call at the start.
-      start = safeWindowStart(decoded, 0);
+      if (limit === undefined && this.maxItems !== undefined) decoded = trimToSafeBoundary(decoded);
     }
-    const items = this.validItems(start === 0 ? decoded : decoded.slice(start));
+    const items = this.validItems(decoded);
     this.logContent('Got items', items);
     return items;
   }
@@ -351,6 +340,19 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     if (endpoint) return subscriberHub({ commands: redis, endpoint, timeouts: this.timeouts });
     this.ownSubscriber ??= subscriberHub({ commands: redis, endpoint: undefined, timeouts: this.timeouts });
     return this.ownSubscriber;
+  }
+
+  /**
+   * The newest `count` entries (all when `undefined`), decoded, `undefined` for
+   * an entry that is not a valid item. With a TTL, `slideExpiry` sends the
+   * `touch` script along: once per getItems() call.
+   */
+  private async readNewest(count: number | undefined, slideExpiry: boolean): Promise<Array<AgentInputItem | undefined>> {
+    const start = count === undefined ? 0 : -count;
+    const entries = await this.execute('getItems', (redis) =>
+      this.ttl === null || !slideExpiry ? redis.lRange(this.keys.items, start, -1) : this.readAndSlideExpiry(redis, start),
+    );
+    return entries.map((entry) => this.codec.decode(entry));
   }
 
   /**

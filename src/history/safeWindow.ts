@@ -82,12 +82,34 @@ export function safeWindowStart(items: readonly (AgentInputItem | undefined)[], 
 }
 
 /**
+ * Reads the newest `count` entries of the history, oldest first, decoded
+ * (`undefined` for an entry that is not a valid item). `first` is true for the
+ * first read of a getItems() call (the one that slides the expiry).
+ */
+export type NewestReader = (count: number, first: boolean) => Promise<Array<AgentInputItem | undefined>>;
+
+/**
+ * The default window of `limit` items, read as described at the top of this
+ * file: one read of `limit` entries when they start safely, else one more read
+ * of `limit + windowExtension(limit)` entries, from which the window is chosen.
+ */
+export async function readDefaultWindow(limit: number, readNewest: NewestReader): Promise<Array<AgentInputItem | undefined>> {
+  const newest = await readNewest(limit, true);
+  const start = safeWindowStart(newest, 0);
+  if (start === 0) return newest;
+  // Fewer than `limit` entries: that is the whole history, there is nothing older to reach for.
+  if (newest.length < limit) return newest.slice(start);
+  const wider = await readNewest(limit + windowExtension(limit), false);
+  return wider.slice(safeWindowStart(wider, Math.max(wider.length - limit, 0)));
+}
+
+/**
  * Trims the front of `window` (a contiguous suffix of the history) so that it
  * holds no tool result without its call: it starts at the earliest safe
  * position. Used when nothing older can be read (the whole history after a
  * `maxItems` trim); the window can only shrink.
  */
-export function trimToSafeBoundary(window: AgentInputItem[]): AgentInputItem[] {
+export function trimToSafeBoundary<T extends AgentInputItem | undefined>(window: T[]): T[] {
   const start = safeWindowStart(window, 0);
   return start === 0 ? window : window.slice(start);
 }
