@@ -74,7 +74,7 @@ describe('refused values', () => {
   for (const [what, make, pattern] of REFUSED) {
     it(`${what}, anywhere in an item, is refused naming its path and what to store instead`, () => {
       assertRefused(() => withData({ nested: [{ value: make() }] }), pattern, 'providerData.nested[0].value');
-      assertRefused(() => ({ ...withData(null), [`odd "key"`]: make() }) as AgentInputItem, pattern, '["odd \\"key\\""]');
+      assertRefused(() => ({ ...withData(null), [`odd "key"`]: make() }) as unknown as AgentInputItem, pattern, '["odd \\"key\\""]');
       assert.throws(() => canonicalJson(withData({ value: make() }), 'value'), RedisSessionInputError);
     });
   }
