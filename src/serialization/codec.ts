@@ -12,6 +12,8 @@ import { assertStorable, BYTES_TAG, isPlainJson, MAX_ITEM_DEPTH } from './storab
 
 /** JSON with object keys sorted, for values already checked: equal values give equal text. */
 const canonicalStringify = configure({ strict: true, deterministic: true, circularValue: Error });
+/** The same, keys in their order: what JSON.stringify writes, faster than it when a replacer is needed. */
+const orderedStringify = configure({ strict: true, deterministic: false, circularValue: Error });
 
 function encodeBytes(this: unknown, key: string, value: unknown): unknown {
   // `value` has been through toJSON already (a Buffer arrives as {type, data}); the holder has the original.
@@ -48,13 +50,9 @@ export function encodeItem(item: unknown, position: string): string {
         `got ${item === null ? 'null' : Array.isArray(item) ? 'an array' : `a ${typeof item}`}. Nothing was written.`,
     );
   }
-  if (isPlainJson(item, 0)) {
-    const json = JSON.stringify(item);
-    // An object of its own that looks like stored bytes must be refused: the full check finds it.
-    if (!json.includes(BYTES_TAG)) return json;
-  }
-  assertStorable(item, position);
-  return JSON.stringify(item, encodeBytes);
+  if (isPlainJson(item, 0)) return JSON.stringify(item);
+  // A replacer slows stringify down: only items holding bytes need it.
+  return assertStorable(item, position).hasBytes ? (orderedStringify(item, encodeBytes) as string) : JSON.stringify(item);
 }
 
 /** Serializes items for storage; every item is checked before anything is written. */

@@ -40,7 +40,7 @@ const MAX_PLAIN_DEPTH = 64;
 /**
  * Whether `value` certainly follows the rule without bytes, quickly: strings,
  * finite numbers other than -0, booleans, null, arrays and plain objects of
- * those (undefined properties allowed), at most 64 levels deep. `false` means
+ * those (undefined properties allowed, no key named like the bytes tag), at most 64 levels deep. `false` means
  * "check with {@link assertStorable}", not "refused".
  */
 export function isPlainJson(value: unknown, depth: number): boolean {
@@ -61,6 +61,8 @@ export function isPlainJson(value: unknown, depth: number): boolean {
       }
       if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return false;
       for (const key in value) {
+        // A key of its own named like the bytes tag is left to the full check (it may look like stored bytes).
+        if (key === BYTES_TAG) return false;
         const field = (value as Record<string, unknown>)[key];
         if (field !== undefined && !isPlainJson(field, depth + 1)) return false;
       }
@@ -144,14 +146,15 @@ function formatPath(path: readonly (string | number)[]): string {
 
 /**
  * Checks that `value` follows the rule above (see {@link MAX_ITEM_DEPTH} for
- * depth, `value` being level 1).
+ * depth, `value` being level 1). Returns whether it holds a Uint8Array.
  *
  * @throws {RedisSessionInputError} naming `position`, the path inside the value,
  * what was found and what to store instead.
  */
-export function assertStorable(value: unknown, position: string, maxDepth = MAX_ITEM_DEPTH): void {
+export function assertStorable(value: unknown, position: string, maxDepth = MAX_ITEM_DEPTH): { hasBytes: boolean } {
   const path: (string | number)[] = [];
   const ancestors = new Set<object>();
+  let hasBytes = false;
 
   const refuse = (refusal: Refusal): never => {
     const where = path.length === 0 ? 'it' : formatPath(path);
@@ -173,7 +176,10 @@ export function assertStorable(value: unknown, position: string, maxDepth = MAX_
         instead: 'flatten the structure, or store the deep part as a JSON string',
       });
     }
-    if (node instanceof Uint8Array) return;
+    if (node instanceof Uint8Array) {
+      hasBytes = true;
+      return;
+    }
     if (ancestors.has(node)) refuse({ what: 'a reference to an enclosing object (a cycle)', instead: 'remove the cycle' });
     const prototype = Object.getPrototypeOf(node) as object | null;
     ancestors.add(node);
@@ -205,4 +211,5 @@ export function assertStorable(value: unknown, position: string, maxDepth = MAX_
   };
 
   visit(value, 1);
+  return { hasBytes };
 }

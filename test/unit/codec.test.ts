@@ -134,6 +134,12 @@ describe('accepted values and their round trip', () => {
       { role: 'user', content: 'lone \ud800', key: { toJSON: 'string' } },
     ];
     for (const item of items) assert.equal(encodeItem(item, 'item 0'), JSON.stringify(item));
+    // With bytes, the same text with each Uint8Array as its tagged base64 object.
+    const tagged = (bytes: Uint8Array) => ({ __bytes_b64__: Buffer.from(bytes).toString('base64') });
+    const text = 'lone \ud800 \udfff, "quotes", \\, \u0000, \u2028, 😀';
+    const withBytes = { role: 'user', content: text, providerData: { b: Buffer.from('hi'), list: [new Uint8Array([1]), 1.5e300, text], gone: undefined } };
+    const expected = { role: 'user', content: text, providerData: { b: tagged(Buffer.from('hi')), list: [tagged(new Uint8Array([1])), 1.5e300, text] } };
+    assert.equal(encodeItem(withBytes, 'item 0'), JSON.stringify(expected));
   });
 });
 
