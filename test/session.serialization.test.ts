@@ -141,7 +141,7 @@ describe(`nesting: cjson in Redis's Lua decodes 1,000 levels`, () => {
   const deepItem = (depth: number, base: Record<string, unknown> = { role: 'user', content: 'deep' }): AgentInputItem => {
     let value: unknown = 'leaf';
     for (let level = 2; level < depth; level++) value = { a: value };
-    return { ...base, providerData: { a: value } } as AgentInputItem;
+    return { ...base, providerData: { a: value } } as unknown as AgentInputItem;
   };
 
   it('an item of 1,000 levels is stored, read back, matched by replace_suffix and found by mutations, as in MemorySession', async () => {
