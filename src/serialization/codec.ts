@@ -1,7 +1,7 @@
 import type { AgentInputItem } from '@openai/agents';
 import { configure } from 'safe-stable-stringify';
 import { RedisSessionInputError } from '../errors.js';
-import { assertStorable, BYTES_TAG, isPlainJson, MAX_ITEM_DEPTH } from './storable.js';
+import { assertStorable, BYTES_TAG, MAX_ITEM_DEPTH, Plain, plainKind } from './storable.js';
 
 /*
  * Items are stored as JSON text. What an item may hold is decided in
@@ -38,7 +38,7 @@ function decodeBytes(_key: string, value: unknown): unknown {
 /**
  * Serializes one item for storage. Items of plain JSON values (nearly all)
  * are written by native `JSON.stringify` after one quick look; the others are
- * checked in full first (storable.ts).
+ * checked in full first (storable.ts) unless the quick look saw only plain values and bytes.
  *
  * @throws {RedisSessionInputError} when the item is not a plain object or holds
  * something JSON cannot carry faithfully. `position` names the item in the message.
@@ -50,9 +50,10 @@ export function encodeItem(item: unknown, position: string): string {
         `got ${item === null ? 'null' : Array.isArray(item) ? 'an array' : `a ${typeof item}`}. Nothing was written.`,
     );
   }
-  if (isPlainJson(item, 0)) return JSON.stringify(item);
+  let kind = plainKind(item, 0);
+  if (kind === Plain.No) kind = assertStorable(item, position).hasBytes ? Plain.WithBytes : Plain.Json;
   // A replacer slows stringify down: only items holding bytes need it.
-  return assertStorable(item, position).hasBytes ? (orderedStringify(item, encodeBytes) as string) : JSON.stringify(item);
+  return kind === Plain.Json ? JSON.stringify(item) : (orderedStringify(item, encodeBytes) as string);
 }
 
 /** Serializes items for storage; every item is checked before anything is written. */

@@ -34,42 +34,61 @@ export const MAX_ITEM_DEPTH = 1000;
 /** The key of the object a Uint8Array is stored as: `{"__bytes_b64__": "<base64>"}`. */
 export const BYTES_TAG = '__bytes_b64__';
 
-/** How deep {@link isPlainJson} looks before leaving a value to {@link assertStorable}. */
+/** How deep {@link plainKind} looks before leaving a value to {@link assertStorable}. */
 const MAX_PLAIN_DEPTH = 64;
 
+/** What {@link plainKind} found. */
+export enum Plain {
+  /** Not certainly storable: check with {@link assertStorable}. */
+  No = 0,
+  /** Only JSON values: native JSON.stringify writes it. */
+  Json = 1,
+  /** JSON values and Uint8Arrays (which need the bytes replacer). */
+  WithBytes = 2,
+}
+
 /**
- * Whether `value` certainly follows the rule without bytes, quickly: strings,
- * finite numbers other than -0, booleans, null, arrays and plain objects of
- * those (undefined properties allowed, no key named like the bytes tag), at most 64 levels deep. `false` means
- * "check with {@link assertStorable}", not "refused".
+ * Whether `value` certainly follows the rule, quickly: strings, finite numbers
+ * other than -0, booleans, null, Uint8Arrays, arrays and plain objects of
+ * those (undefined properties allowed, no key named like the bytes tag), at
+ * most 64 levels deep. {@link Plain.No} means "check with {@link assertStorable}", not "refused".
  */
-export function isPlainJson(value: unknown, depth: number): boolean {
+export function plainKind(value: unknown, depth: number): Plain {
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return true;
+      return Plain.Json;
     case 'number':
-      return Number.isFinite(value) && (value !== 0 || 1 / value > 0);
+      return Number.isFinite(value) && (value !== 0 || 1 / value > 0) ? Plain.Json : Plain.No;
     case 'object': {
-      if (value === null) return true;
-      if (depth >= MAX_PLAIN_DEPTH) return false;
+      if (value === null) return Plain.Json;
+      if (depth >= MAX_PLAIN_DEPTH) return Plain.No;
       const prototype = Object.getPrototypeOf(value);
+      let kind = Plain.Json;
       if (prototype === Array.prototype) {
         const array = value as unknown[];
-        for (let i = 0; i < array.length; i++) if (!isPlainJson(array[i], depth + 1)) return false;
-        return true;
+        for (let i = 0; i < array.length; i++) {
+          const element = plainKind(array[i], depth + 1);
+          if (element === Plain.No) return Plain.No;
+          kind |= element;
+        }
+        return kind;
       }
-      if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return false;
+      if (prototype !== Object.prototype && prototype !== null) return value instanceof Uint8Array ? Plain.WithBytes : Plain.No;
+      if ('toJSON' in value) return Plain.No;
       for (const key in value) {
         // A key of its own named like the bytes tag is left to the full check (it may look like stored bytes).
-        if (key === BYTES_TAG) return false;
+        if (key === BYTES_TAG) return Plain.No;
         const field = (value as Record<string, unknown>)[key];
-        if (field !== undefined && !isPlainJson(field, depth + 1)) return false;
+        if (field === undefined) continue;
+        const fieldKind = plainKind(field, depth + 1);
+        if (fieldKind === Plain.No) return Plain.No;
+        kind |= fieldKind;
       }
-      return true;
+      return kind;
     }
     default:
-      return false;
+      return Plain.No;
   }
 }
 
