@@ -23,7 +23,7 @@ import {
   RedisSessionInputError,
 } from './errors.js';
 import { prepareMutations } from './history/mutations.js';
-import { trimToSafeBoundary } from './history/safeWindow.js';
+import { readDefaultWindow, trimToSafeBoundary } from './history/safeWindow.js';
 import { prepareTransaction } from './history/transactions.js';
 import {
   conversationChannel,
@@ -181,8 +181,12 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * depends on `limit`, not on the length of the history. `limit <= 0` returns `[]`.
    *
    * With no argument (as the SDK's runner calls it), returns the session's
-   * default window (the `limit` option, cut so that it never starts with an
-   * orphaned tool result), or the whole history when that option is unset.
+   * default window (the `limit` option), or the whole history when that option
+   * is unset. The default window never holds a tool result without its call: when
+   * the newest `limit` items start inside a call/result group, it reaches back
+   * (one more read) to the group's first call, by at most `max(limit, 32)` more
+   * items; only if the call is not within that reach does it start after the
+   * orphaned results instead.
    *
    * Entries that are not valid items (written by something else) are skipped
    * with a warning. With a TTL, the conversation's expiry slides.
@@ -191,15 +195,15 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     this.assertOpen('getItems');
     const window = limit === undefined ? this.limit : validateLimit(limit, 'getItems limit');
     if (window !== undefined && window <= 0) return [];
-    const start = window === undefined ? 0 : -window;
-    const entries = await this.execute('getItems', (redis) =>
-      this.ttl === null
-        ? redis.lRange(this.keys.items, start, -1)
-        : this.readAndSlideExpiry(redis, start),
-    );
-    let items = this.decodeEntries(entries);
-    // maxItems trims the oldest items, which may leave a tool result without its call at the start.
-    if (limit === undefined && (window !== undefined || this.maxItems !== undefined)) items = trimToSafeBoundary(items);
+    let decoded: Array<AgentInputItem | undefined>;
+    if (limit === undefined && window !== undefined) {
+      decoded = await readDefaultWindow(window, (count, first) => this.readNewest(count, first));
+    } else {
+      decoded = await this.readNewest(window, true);
+      // maxItems trims the oldest items, which may leave a tool result without its call at the start.
+      if (limit === undefined && this.maxItems !== undefined) decoded = trimToSafeBoundary(decoded);
+    }
+    const items = this.validItems(decoded);
     this.logContent('Got items', items);
     return items;
   }
@@ -383,6 +387,19 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   }
 
   /**
+   * The newest `count` entries (all when `undefined`), decoded, `undefined` for
+   * an entry that is not a valid item. With a TTL, `slideExpiry` sends the
+   * `touch` script along: once per getItems() call.
+   */
+  private async readNewest(count: number | undefined, slideExpiry: boolean): Promise<Array<AgentInputItem | undefined>> {
+    const start = count === undefined ? 0 : -count;
+    const entries = await this.execute('getItems', (redis) =>
+      this.ttl === null || !slideExpiry ? redis.lRange(this.keys.items, start, -1) : this.readAndSlideExpiry(redis, start),
+    );
+    return entries.map((entry) => this.codec.decode(entry));
+  }
+
+  /**
    * LRANGE and the `touch` script, sent together: node-redis pipelines them in
    * one write, so this is one round trip, and each keeps its command timeout.
    */
@@ -431,14 +448,10 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     }
   }
 
-  private decodeEntries(entries: string[]): AgentInputItem[] {
-    const items: AgentInputItem[] = [];
-    let skipped = 0;
-    for (const entry of entries) {
-      const item = this.codec.decode(entry);
-      if (item) items.push(item);
-      else skipped++;
-    }
+  /** The decoded items, without the entries that are not valid items (`undefined`), which are counted in one warning. */
+  private validItems(decoded: readonly (AgentInputItem | undefined)[]): AgentInputItem[] {
+    const items = decoded.filter((item): item is AgentInputItem => item !== undefined);
+    const skipped = decoded.length - items.length;
     if (skipped > 0) {
       this.logger.warn(`RedisSession: skipped ${skipped} stored entr${skipped === 1 ? 'y' : 'ies'} of ${this.keys.items} that are not valid items.`);
     }

@@ -330,7 +330,7 @@ describe('e2e: run() with RedisSession', () => {
     assert.deepEqual(await storedLabels(conversationId), [...history, 'assistant: reply to B']);
   });
 
-  it('with limit: 4, gives the model at most 4 history items and never an orphaned tool result', { timeout: TEST_TIMEOUT_MS }, async () => {
+  it('with limit: 4, gives the model the newest 4 history items, reaching back to a cut-off tool call, never an orphaned result', { timeout: TEST_TIMEOUT_MS }, async () => {
     const conversationId = newConversationId('limit');
     const executions: string[] = [];
     const model = new ScriptedModel([
@@ -356,18 +356,18 @@ describe('e2e: run() with RedisSession', () => {
     ];
     assert.deepEqual(await storedLabels(conversationId), history);
 
-    // The newest 4 items start with the result of call-rome, whose call is older: the window drops it.
+    // The newest 4 items start with the result of call-rome, whose call is older: the window reaches back to it.
     const limited = openSession(conversationId, { limit: 4 });
     await run(agent, 'u4', { session: limited });
     const fourth = modelInput(model, 4);
-    assert.deepEqual(fourth, ['assistant: a2', 'user: u3', 'assistant: a3', 'user: u4']);
+    assert.deepEqual(fourth, [...history.slice(3), 'user: u4']);
 
     await run(agent, 'u5', { session: limited });
     const fifth = modelInput(model, 5);
     assert.deepEqual(fifth, ['user: u3', 'assistant: a3', 'user: u4', 'assistant: a4', 'user: u5']);
 
     for (const input of [fourth, fifth]) {
-      assert.ok(input.length <= 4 + 1, 'at most 4 history items plus the new input');
+      assert.ok(input.length <= 4 + 32 + 1, 'at most 4 history items, max(4, 32) more to reach a call, plus the new input');
       assert.ok(!input[0]?.startsWith('result '), 'the window never starts with a tool result');
     }
     model.assertComplete();

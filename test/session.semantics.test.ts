@@ -135,33 +135,32 @@ describe('getItems() default window (limit option)', () => {
     }
   });
 
-  it('parallel calls [call A, call B, result A, result B] with limit 3: the window never holds result A without call A', async () => {
+  it('parallel calls [call A, call B, result A, result B] with limit 3: the window reaches back to call A (never result A without it)', async () => {
     const history = [call('A'), call('B'), result('A'), result('B')];
     const session = fixture.session({ limit: 3 });
     await session.addItems(history);
-    const window = await session.getItems();
-    assert.ok(!window.some((item) => JSON.stringify(item) === JSON.stringify(result('A'))), 'result A is in the window');
-    // [result B] alone would lack call B too, so no non-empty suffix of the 3 is safe.
-    assert.deepEqual(window, []);
+    // Before issue 9 the window was cut forward to []: no non-empty suffix of the newest 3 is safe.
+    assert.deepEqual(await session.getItems(), history);
     assert.deepEqual(await fixture.session({ conversationId: session.conversationId, limit: 4 }).getItems(), history);
   });
 
-  it('parallel calls followed by an answer: the window starts after the cut-off results', async () => {
+  it('parallel calls followed by an answer: the window extends back to the first call of the group', async () => {
     const history = [user('q'), call('A'), call('B'), result('A'), result('B'), assistant('done')];
     const id = fixture.uniqueId('parallel');
     await fixture.session({ conversationId: id }).addItems(history);
     const windowOf = (limit: number) => fixture.session({ conversationId: id, limit }).getItems();
-    assert.deepEqual(await windowOf(3), [assistant('done')]);
-    assert.deepEqual(await windowOf(4), [assistant('done')]);
+    assert.deepEqual(await windowOf(1), [assistant('done')]);
+    assert.deepEqual(await windowOf(3), history.slice(1));
+    assert.deepEqual(await windowOf(4), history.slice(1));
     assert.deepEqual(await windowOf(5), history.slice(1));
     assert.deepEqual(await windowOf(6), history);
   });
 
-  it('a limit that cuts exactly between a call and its result drops the orphaned result', async () => {
+  it('a limit that cuts exactly between a call and its result keeps the call', async () => {
     const history = [user('q'), call('X'), result('X'), assistant('answer')];
     const id = fixture.uniqueId('cut');
     await fixture.session({ conversationId: id }).addItems(history);
-    assert.deepEqual(await fixture.session({ conversationId: id, limit: 2 }).getItems(), [assistant('answer')]);
+    assert.deepEqual(await fixture.session({ conversationId: id, limit: 2 }).getItems(), history.slice(1));
     assert.deepEqual(await fixture.session({ conversationId: id, limit: 3, ttl: 60 }).getItems(), history.slice(1));
   });
 

@@ -124,12 +124,60 @@ describe('JSON values', () => {
     await assertRoundTrip([withData(value), { type: 'function_call', callId: 'c1', name: 'f', arguments: JSON.stringify(value) }]);
   });
 
-  it('follows JSON where it differs from structuredClone: -0 becomes 0, undefined properties disappear', async () => {
+  it('undefined object properties disappear (a documented exception); -0 and undefined in arrays are refused, not converted', async () => {
     const session = fixture.session();
-    await session.addItems([withData({ zero: -0, missing: undefined, list: [undefined] })]);
+    await session.addItems([withData({ missing: undefined, kept: 1 })]);
     const [read] = await session.getItems();
-    assert.deepEqual(read, withData({ zero: 0, list: [null] }));
+    assert.deepEqual(read, withData({ kept: 1 }));
     assert.ok(!Object.hasOwn((read as { providerData: object }).providerData, 'missing'));
+    await assert.rejects(session.addItems([withData({ zero: -0 })]), /providerData\.zero is -0/);
+    await assert.rejects(session.addItems([withData({ list: [undefined] })]), /providerData\.list\[0\] is undefined inside an array/);
+    assert.equal(await fixture.redis.lLen(session.keys.items), 1);
+  });
+});
+
+describe(`nesting: cjson in Redis's Lua decodes 1,000 levels`, () => {
+  /** An item nested `depth` levels deep, the item itself being level 1. */
+  const deepItem = (depth: number, base: Record<string, unknown> = { role: 'user', content: 'deep' }): AgentInputItem => {
+    let value: unknown = 'leaf';
+    for (let level = 2; level < depth; level++) value = { a: value };
+    return { ...base, providerData: { a: value } } as unknown as AgentInputItem;
+  };
+
+  it('an item of 1,000 levels is stored, read back, matched by replace_suffix and found by mutations, as in MemorySession', async () => {
+    const session = fixture.session({ ttl: 600 });
+    const memory = new MemorySession();
+    const deepCall = deepItem(1000, { type: 'function_call', callId: 'deep', name: 'f', arguments: '{}' });
+    for (const target of [session, memory]) {
+      await target.addItems([user('a'), deepItem(1000), deepCall]);
+      await target.applyHistoryTransaction({
+        operationId: 'op-deep',
+        transaction: { type: 'replace_suffix', expectedSuffix: [deepItem(1000), deepCall], replacement: [deepCall, user('replaced')] },
+      });
+      await target.applyHistoryMutations({
+        mutations: [{ type: 'replace_function_call', callId: 'deep', replacement: { type: 'function_call', callId: 'deep', name: 'g', arguments: '{}' } }],
+      });
+    }
+    assert.deepEqual(await session.getItems(), await memory.getItems());
+    assert.equal((await session.getItems())[1]?.type, 'function_call');
+    assert.equal(((await session.getItems())[1] as { name: string }).name, 'g');
+  });
+
+  it('an item of 1,001 levels is refused by every write, including an expectedSuffix, and nothing is written', async () => {
+    const session = fixture.session({ ttl: 600 });
+    const deep = deepItem(1001);
+    await assert.rejects(session.addItems([user('ok'), deep]), /item 1 cannot be stored: providerData.* is nested more than 1000 levels deep/);
+    await assert.rejects(session.replaceHistoryWithCompaction([deep]), RedisSessionInputError);
+    await assert.rejects(
+      session.applyHistoryTransaction({ operationId: 'op', transaction: { type: 'replace_suffix', expectedSuffix: [deep], replacement: [user('r')] } }),
+      /expectedSuffix item 0 cannot be stored/,
+    );
+    const replacement = deepItem(1001, { type: 'function_call', callId: 'c', name: 'f', arguments: '{}' });
+    await assert.rejects(
+      session.applyHistoryMutations({ mutations: [{ type: 'replace_function_call', callId: 'c', replacement } as SessionHistoryMutation] }),
+      RedisSessionInputError,
+    );
+    assert.equal(await fixture.redis.exists([...session.keys.all]), 0);
   });
 });
 
@@ -140,7 +188,7 @@ describe('the stored text', () => {
     const items = [
       { type: 'message', role: 'user', content: 'plain', extra: undefined },
       { type: 'message', role: 'user', content: 'lone \ud800 surrogate, "quotes", \\ backslash, \u0000 NUL, 😀, \u2028' },
-      { type: 'function_call', callId: 'c', name: 'f', arguments: '{}', meta: { n: -0, big: 1e21, small: 5e-324, list: [[], {}, [null, true, 'x']] } },
+      { type: 'function_call', callId: 'c', name: 'f', arguments: '{}', meta: { n: 0, big: 1e21, small: 5e-324, list: [[], {}, [null, true, 'x']] } },
       nullPrototype,
     ] as unknown as AgentInputItem[];
     const session = fixture.session({ changeEvents: false });
@@ -197,6 +245,16 @@ describe('unserializable input', () => {
     ['a Set', () => new Set([1])],
     ['NaN', () => Number.NaN],
     ['Infinity', () => Number.POSITIVE_INFINITY],
+    // Converted silently before issue 9 (item 13); refused now, as JSON cannot carry them faithfully.
+    ['a Date', () => new Date(0)],
+    ['a Float32Array', () => new Float32Array([1.5])],
+    ['an ArrayBuffer', () => new ArrayBuffer(4)],
+    ['a RegExp', () => /a+/g],
+    ['a boxed string', () => Object('x')],
+    ['-0', () => -0],
+    ['a class instance', () => new URL('https://example.com')],
+    ['undefined in an array', () => [undefined]],
+    ['1,001 levels of nesting', () => JSON.parse(`${'['.repeat(1001)}${']'.repeat(1001)}`)],
   ];
 
   for (const [what, make] of cases) {
@@ -207,6 +265,10 @@ describe('unserializable input', () => {
       await assert.rejects(session.replaceHistoryWithCompaction([bad()]), RedisSessionInputError);
       await assert.rejects(
         session.applyHistoryTransaction({ operationId: 'op', transaction: { type: 'append_items', items: [bad()] } }),
+        RedisSessionInputError,
+      );
+      await assert.rejects(
+        session.applyHistoryTransaction({ operationId: 'op', transaction: { type: 'replace_suffix', expectedSuffix: [bad()], replacement: [] } }),
         RedisSessionInputError,
       );
       const replacement = { type: 'function_call', callId: 'c', name: 'f', arguments: '{}', providerData: { value: make() } };

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { AgentInputItem } from '@openai/agents';
 import { RedisSessionIntegrityError } from '../errors.js';
-import { canonicalJson, decodeItem } from '../serialization/codec.js';
+import { canonicalJson, canonicalText, decodeItem } from '../serialization/codec.js';
 import { encodeWithinLimit, type ItemCodec } from '../serialization/itemCodec.js';
 import type { Keyring, KeyringEntry } from './keyring.js';
 
@@ -64,7 +64,8 @@ export function encryptedCodec(keyring: Keyring, conversationId: string, itemsKe
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key.encryptionKey, iv).setAAD(aad);
     const ciphertext = Buffer.concat([cipher.update(json, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    const fp = fingerprint(key, canonicalJson(item, position));
+    // encodeWithinLimit checked the item: the same rule as plain items (serialization/storable.ts).
+    const fp = fingerprint(key, canonicalText(item));
     return `${VERSION_PREFIX}"kid":${JSON.stringify(key.id)},"iv":"${iv.toString('base64')}","ct":"${ciphertext.toString('base64')}","fp":"${fp}"${clearFields(item)}}`;
   };
 
@@ -97,7 +98,7 @@ export function encryptedCodec(keyring: Keyring, conversationId: string, itemsKe
       throw integrityError('failed authentication (AES-GCM): it was modified, or copied from another conversation.');
     }
     const item = decodeItem(json);
-    if (!item || fingerprint(key, canonicalJson(item, 'stored item')) !== fp || clearFields(item) !== clearFields(envelope)) {
+    if (!item || fingerprint(key, canonicalText(item)) !== fp || clearFields(item) !== clearFields(envelope)) {
       throw integrityError('has a fingerprint or clear-text fields that do not match its content: it was modified.');
     }
     return item;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { protocol, type SessionHistoryTransactionArgs } from '@openai/agents';
 import { RedisSessionInputError } from '../errors.js';
 import { canonicalJson } from '../serialization/codec.js';
+import { MAX_ITEM_DEPTH } from '../serialization/storable.js';
 import type { ItemCodec } from '../serialization/itemCodec.js';
 
 /** A history transaction, checked and serialized, ready for the `applyTransaction` script. */
@@ -70,11 +71,14 @@ export function prepareTransaction(args: SessionHistoryTransactionArgs, codec: I
     invalid('Unsupported session history transaction type; expected "append_items" or "replace_suffix".');
   }
 
-  const fingerprint = createHash('sha256').update(canonicalJson(transaction, 'Session history transaction')).digest('hex');
+  // The items first, so that a refusal names the item; the transaction holds them two levels down.
+  const expected = codec.expected(expectedSuffix, 'expectedSuffix item');
+  const encoded = codec.encode(replacement, 'replacement item');
+  const canonical = canonicalJson(transaction, 'Session history transaction', MAX_ITEM_DEPTH + 2);
   return {
     operationField: `op:${operationId}`,
-    fingerprint,
-    expectedSuffix: codec.expected(expectedSuffix, 'expectedSuffix item'),
-    replacement: codec.encode(replacement, 'replacement item'),
+    fingerprint: createHash('sha256').update(canonical).digest('hex'),
+    expectedSuffix: expected,
+    replacement: encoded,
   };
 }

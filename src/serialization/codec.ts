@@ -1,31 +1,30 @@
 import type { AgentInputItem } from '@openai/agents';
 import { configure } from 'safe-stable-stringify';
 import { RedisSessionInputError } from '../errors.js';
+import { assertStorable, BYTES_TAG, MAX_ITEM_DEPTH, Plain, plainKind } from './storable.js';
 
-/**
- * How a `Uint8Array` (or `Buffer`) is written inside an item's JSON:
- * `{"__bytes_b64__": "<base64>"}`. Reading turns it back into a `Uint8Array`.
+/*
+ * Items are stored as JSON text. What an item may hold is decided in
+ * storable.ts: exactly what JSON carries faithfully, plus Uint8Array (written
+ * as {"__bytes_b64__": "<base64>"}, read back as a Uint8Array) and undefined
+ * object properties (dropped). Everything else is refused before anything is sent.
  */
-const BYTES_TAG = '__bytes_b64__';
 
-/** JSON that refuses what it cannot round-trip: functions, symbols, BigInt, NaN, Infinity and cycles. */
-const strictStringify = configure({ strict: true, deterministic: false, circularValue: Error });
-/** The same, with object keys sorted: equal values give equal text. */
+/** JSON with object keys sorted, for values already checked: equal values give equal text. */
 const canonicalStringify = configure({ strict: true, deterministic: true, circularValue: Error });
+/** The same, keys in their order: what JSON.stringify writes, faster than it when a replacer is needed. */
+const orderedStringify = configure({ strict: true, deterministic: false, circularValue: Error });
 
-function encodeSpecialValues(this: unknown, key: string, value: unknown): unknown {
+function encodeBytes(this: unknown, key: string, value: unknown): unknown {
   // `value` has been through toJSON already (a Buffer arrives as {type, data}); the holder has the original.
   const original = (this as Record<string, unknown>)[key];
   if (original instanceof Uint8Array) {
     return { [BYTES_TAG]: Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64') };
   }
-  if (original instanceof Map || original instanceof Set) {
-    throw new TypeError(`a ${original.constructor.name} cannot be stored as JSON; convert it to an array or object`);
-  }
   return value;
 }
 
-function decodeSpecialValues(_key: string, value: unknown): unknown {
+function decodeBytes(_key: string, value: unknown): unknown {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     const bytes = record[BYTES_TAG];
@@ -36,49 +35,13 @@ function decodeSpecialValues(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** How deep {@link isPlainJson} looks before leaving a value to the strict serializer (which also finds cycles). */
-const MAX_PLAIN_DEPTH = 64;
-
 /**
- * Whether `value` holds only what native `JSON.stringify` writes exactly as the
- * strict serializer does: strings, finite numbers, booleans, null, arrays of
- * those and plain objects (undefined properties are dropped by both). Anything
- * else — bytes, Maps, Dates and other classes, `toJSON`, non-finite numbers,
- * BigInt, functions, undefined in arrays, cycles — takes the strict path.
- */
-function isPlainJson(value: unknown, depth: number): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object': {
-      if (value === null) return true;
-      if (depth >= MAX_PLAIN_DEPTH) return false;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
-        return true;
-      }
-      const prototype = Object.getPrototypeOf(value);
-      if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return false;
-      for (const key in value) {
-        const field = (value as Record<string, unknown>)[key];
-        if (field !== undefined && !isPlainJson(field, depth + 1)) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
-/**
- * Serializes one item for storage. Items of plain JSON values (nearly all) go
- * through native `JSON.stringify`, which writes the same text faster.
+ * Serializes one item for storage. Items of plain JSON values (nearly all)
+ * are written by native `JSON.stringify` after one quick look; the others are
+ * checked in full first (storable.ts) unless the quick look saw only plain values and bytes.
  *
  * @throws {RedisSessionInputError} when the item is not a plain object or holds
- * something JSON cannot represent faithfully. `position` names the item in the message.
+ * something JSON cannot carry faithfully. `position` names the item in the message.
  */
 export function encodeItem(item: unknown, position: string): string {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) {
@@ -87,7 +50,10 @@ export function encodeItem(item: unknown, position: string): string {
         `got ${item === null ? 'null' : Array.isArray(item) ? 'an array' : `a ${typeof item}`}. Nothing was written.`,
     );
   }
-  return isPlainJson(item, 0) ? JSON.stringify(item) : stringifyOrThrow(strictStringify, item, position);
+  let kind = plainKind(item, 0);
+  if (kind === Plain.No) kind = assertStorable(item, position).hasBytes ? Plain.WithBytes : Plain.Json;
+  // A replacer slows stringify down: only items holding bytes need it.
+  return kind === Plain.Json ? JSON.stringify(item) : (orderedStringify(item, encodeBytes) as string);
 }
 
 /** Serializes items for storage; every item is checked before anything is written. */
@@ -97,28 +63,19 @@ export function encodeItems(items: readonly unknown[], what = 'item'): string[] 
 
 /**
  * JSON of `value` with sorted keys and bytes encoded as stored, so that two
- * structurally equal values give the same text.
+ * structurally equal values give the same text. `value` must follow the item
+ * rule, nested at most `maxDepth` levels.
+ *
+ * @throws {RedisSessionInputError} when it does not; `what` names it in the message.
  */
-export function canonicalJson(value: unknown, what: string): string {
-  return stringifyOrThrow(canonicalStringify, value, what);
+export function canonicalJson(value: unknown, what: string, maxDepth = MAX_ITEM_DEPTH): string {
+  assertStorable(value, what, maxDepth);
+  return canonicalText(value);
 }
 
-function stringifyOrThrow(stringify: typeof strictStringify, value: unknown, position: string): string {
-  let text: string | undefined;
-  try {
-    text = stringify(value, encodeSpecialValues);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new RedisSessionInputError(
-      `${position} cannot be stored as JSON: ${reason}. Items must hold only JSON values ` +
-        '(strings, finite numbers, booleans, null, arrays, plain objects) and Uint8Array. Nothing was written.',
-      { cause: error },
-    );
-  }
-  if (text === undefined) {
-    throw new RedisSessionInputError(`${position} cannot be stored as JSON. Nothing was written.`);
-  }
-  return text;
+/** {@link canonicalJson} of a value known to follow the rule: one just checked, or one read back by {@link decodeItem}. */
+export function canonicalText(value: unknown): string {
+  return canonicalStringify(value, encodeBytes) as string;
 }
 
 /**
@@ -131,7 +88,7 @@ export function decodeItem(entry: string): AgentInputItem | undefined {
   try {
     // A reviver slows parsing down, so it runs only on entries that may hold bytes. The bare tag is
     // searched, not `"tag"`: a pattern starting with `"` (in every JSON string) is ~8x slower to find.
-    value = entry.includes(BYTES_TAG) ? JSON.parse(entry, decodeSpecialValues) : JSON.parse(entry);
+    value = entry.includes(BYTES_TAG) ? JSON.parse(entry, decodeBytes) : JSON.parse(entry);
   } catch {
     return undefined;
   }
