@@ -394,7 +394,9 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   private async readNewest(count: number | undefined, slideExpiry: boolean): Promise<Array<AgentInputItem | undefined>> {
     const start = count === undefined ? 0 : -count;
     const entries = await this.execute('getItems', (redis) =>
-      this.ttl === null || !slideExpiry ? redis.lRange(this.keys.items, start, -1) : this.readAndSlideExpiry(redis, start),
+      this.ttl === null || !slideExpiry
+        ? redis.lRange(this.keys.items, start, -1).catch(namingKey(this.keys.items, 'list'))
+        : this.readAndSlideExpiry(redis, start),
     );
     return entries.map((entry) => this.codec.decode(entry));
   }

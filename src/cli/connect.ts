@@ -93,21 +93,6 @@ export function readTlsFiles(options: ConnectOptions): { ca?: string; cert?: str
   return { ca: read(options.tlsCa, '--tls-ca'), cert: read(options.tlsCert, '--tls-cert'), key: read(options.tlsKey, '--tls-key') };
 }
 
-/** The passwords in a URL, in the forms they may appear in, so that output can be scrubbed of them. */
-export function secretsOf(url: string): string[] {
-  const secrets = new Set<string>();
-  try {
-    const password = isMultiHostUrl(url) ? parseMultiHostUrl(url).password : decodeURIComponent(new URL(url).password);
-    if (password) {
-      secrets.add(password);
-      secrets.add(encodeURIComponent(password));
-    }
-  } catch {
-    // An unparseable URL is never echoed anyway.
-  }
-  return [...secrets].filter((secret) => secret.length > 0);
-}
-
 /** The endpoint of a URL, with the TLS files applied (checked by the same validation as the `tls` option). */
 function endpointFor(url: string, tls: ReturnType<typeof readTlsFiles>): ConnectionEndpoint {
   return endpointFromUrl(url, validateTls(tls));

@@ -60,7 +60,7 @@ local adding = #ARGV - first + 1
 local full, excess = checkLimit(length, adding, suffixLength)
 if full then return full end
 if suffixLength > 0 then need(nil, 'LTRIM', KEYS[1], '0', tostring(-suffixLength - 1)) end
-if adding > 0 then need(nil, 'RPUSH', KEYS[1], ARGV[first]) end
+if adding > 0 then need(nil, 'RPUSH', KEYS[1], '') end
 planTrim(excess)
 need(nil, 'HSET', KEYS[2], field, fingerprint)
 planEvent(true)

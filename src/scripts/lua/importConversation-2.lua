@@ -6,7 +6,8 @@
   is '1'; keys of another type (written by another program) are never touched.
   A conversation whose expiry has passed (by the server's TIME) is not written.
   Nothing can fail after the first write: types, expiry and the user's ACL for
-  every writing command (DEL, RPUSH, HSET, PEXPIREAT) are checked first.
+  every writing command (DEL, RPUSH, HSET, PEXPIREAT) are checked first
+  (need and refuseUnsafe of lib/guards.lua, sent in front of this script).
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
@@ -71,17 +72,15 @@ if itemsType ~= 'none' or metaType ~= 'none' then
 end
 
 -- Redis does not roll back a script: a command the ACL denies after DEL would leave the conversation half written.
-local writes = { { 'DEL', KEYS[1], KEYS[2] } }
-if n > 0 then writes[#writes + 1] = { 'RPUSH', KEYS[1], 'x' } end
-if #ARGV >= firstField then writes[#writes + 1] = { 'HSET', KEYS[2], 'f', 'v' } end
-if expiresAt ~= '0' then writes[#writes + 1] = { 'PEXPIREAT', KEYS[1], expiresAt } end
-if expiresAt ~= '0' and #ARGV >= firstField then writes[#writes + 1] = { 'PEXPIREAT', KEYS[2], expiresAt } end
-for _, command in ipairs(writes) do
-  if not redis.acl_check_cmd(unpack(command)) then
-    return redis.error_reply('NOPERM this user may not run ' .. command[1] .. ' on ' .. command[2] ..
-      ', which import needs; nothing was written. Grant it (docs/security.md, admin user).')
-  end
+need(nil, 'DEL', KEYS[1], KEYS[2])
+if n > 0 then need(nil, 'RPUSH', KEYS[1], '') end
+if #ARGV >= firstField then need(nil, 'HSET', KEYS[2], 'f', '') end
+if expiresAt ~= '0' then
+  need(nil, 'PEXPIREAT', KEYS[1], expiresAt)
+  if #ARGV >= firstField then need(nil, 'PEXPIREAT', KEYS[2], expiresAt) end
 end
+local refused = refuseUnsafe(false)
+if refused then return refused end
 
 redis.call('DEL', KEYS[1], KEYS[2])
 -- In chunks: unpack() of too many values overflows Lua's stack.

@@ -53,7 +53,7 @@ for m = 7, #ARGV, 3 do
 end
 
 if changed > 0 then
-  need(nil, 'LSET', KEYS[1], '0', entries[rewritten[1]])
+  need(nil, 'LSET', KEYS[1], '0', '')
   if removed > 0 then need(nil, 'LREM', KEYS[1], '0', removedMarker) end
   planEvent(true)
 end

@@ -34,7 +34,7 @@ if replace then removed = nil end
 local full, excess = checkLimit(storedLength, adding, removed)
 if full then return full end
 if replace then need(nil, 'DEL', KEYS[1]) end
-if adding > 0 then need(nil, 'RPUSH', KEYS[1], ARGV[first]) end
+if adding > 0 then need(nil, 'RPUSH', KEYS[1], '') end
 planTrim(excess)
 planEvent(true)
 planExpiry()
