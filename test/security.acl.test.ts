@@ -180,7 +180,7 @@ describe('least-privilege ACL user "agents" (docs/security.md)', () => {
     await session.addItems([item('one')]);
     await session.popItem();
     await session.clearSession();
-    await waitUntil(() => seen.length === 3 && watched.length === 3, { timeoutMs: 5000, description: 'three events on both channels' });
+    await waitUntil(() => seen.length === 3 && watched.length === 3, { timeoutMs: 30_000, description: 'three events on both channels' });
     assert.deepEqual(seen.map((event) => event.type), ['add', 'pop', 'clear']);
     await unsubscribe();
     await unwatch();
@@ -294,7 +294,7 @@ describe('tenant isolation (docs/security.md)', () => {
     const unsubscribe = await session.subscribe((event) => void seen.push(event));
     const unwatch = await watchConversations({ redisUrl: tenantUrl(), keyPrefix: 'tenant_a:' }, () => {});
     await session.addItems([item('a')]);
-    await waitUntil(() => seen.length === 1, { timeoutMs: 5000, description: "tenant_a's own event" });
+    await waitUntil(() => seen.length === 1, { timeoutMs: 30_000, description: "tenant_a's own event" });
     await unsubscribe();
     await unwatch();
     await session.clearSession();
