@@ -102,18 +102,20 @@ describe('requirepass', () => {
   });
 
   it('a wrong password fails with RedisSessionConnectionError, and no password in the error or any log line', async () => {
+    // Generous deadlines: the refusal (WRONGPASS) ends the attempt at once; a short deadline on a loaded machine
+    // would fail with a timeout instead, and the test asserts the reason.
     const { logger, lines } = capturingLogger();
     for (const url of [
       `redis://:${encodeURIComponent(WRONG_PASSWORD)}@127.0.0.1:${server.port}`,
       `redis://agents:${encodeURIComponent(WRONG_PASSWORD)}@127.0.0.1:${server.port}/0`,
       `redis://nobody:${encodeURIComponent(WRONG_PASSWORD)}@127.0.0.1:${server.port}/0?max_connections=2`,
     ]) {
-      const session = new RedisSession({ redisUrl: url, logger, connectTimeoutMs: 500, commandTimeoutMs: 2000 });
+      const session = new RedisSession({ redisUrl: url, logger, connectTimeoutMs: 30_000, commandTimeoutMs: 30_000 });
       for (const [name, operation] of [
         ['getItems', () => session.getItems()],
         ['addItems', () => session.addItems([item('x')])],
         ['subscribe', () => session.subscribe(() => {})],
-        ['watchConversations', () => watchConversations({ redisUrl: url, logger, connectTimeoutMs: 500 }, () => {})],
+        ['watchConversations', () => watchConversations({ redisUrl: url, logger, connectTimeoutMs: 30_000 }, () => {})],
       ] as const) {
         const error = await expectFailure(operation, RedisSessionConnectionError, `${name} with a wrong password`);
         assert.match(error.message, /WRONGPASS/, `${name}: the message says why`);
@@ -130,7 +132,7 @@ describe('requirepass', () => {
     process.env['REDIS_URL'] = `redis://agents:${encodeURIComponent(WRONG_PASSWORD)}@127.0.0.1:${server.port}`;
     const { logger, lines } = capturingLogger();
     try {
-      const session = new RedisSession({ logger, connectTimeoutMs: 500, commandTimeoutMs: 2000 });
+      const session = new RedisSession({ logger, connectTimeoutMs: 30_000, commandTimeoutMs: 30_000 });
       const error = await expectFailure(() => session.addItems([item('x')]), RedisSessionConnectionError, 'REDIS_URL with a wrong password');
       assert.match(error.message, /WRONGPASS/);
       await session.close();

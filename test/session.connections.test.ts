@@ -22,6 +22,8 @@ const BATCH_SIZE = 500;
 /** Short timeouts for the failure tests; GUARD_MS only stops a hang from blocking the suite. */
 const FAST = { connectTimeoutMs: 300, commandTimeoutMs: 300 } as const;
 const GUARD_MS = 30_000;
+/** For a session that must fail fast while its server is down and SUCCEED before and after: a short connect, a generous command deadline. */
+const RECOVERING = { connectTimeoutMs: 1000, commandTimeoutMs: 10_000 } as const;
 
 const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 
@@ -206,7 +208,7 @@ describe('RedisSession connections: failures', () => {
 
   it('server killed mid-session: the next call fails with a connection error; after a restart the same session works', async () => {
     const victim = await startRedisServer({ logName: 'session-connections-victim' });
-    const session = new RedisSession({ conversationId: 'survivor', redisUrl: victim.url, ttl: 600, ...FAST });
+    const session = new RedisSession({ conversationId: 'survivor', redisUrl: victim.url, ttl: 600, ...RECOVERING });
     try {
       await session.addItems([userItem('before crash')]);
       await victim.kill9();
