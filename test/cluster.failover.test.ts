@@ -34,8 +34,9 @@ it('kill -9 of a master under load: writes resume after failover and every ackno
         conversationId: `load-${i}`,
         cluster: { rootNodes },
         durability: { replicas: 1, timeoutMs: 500 },
-        commandTimeoutMs: 1000,
-        connectTimeoutMs: 1000,
+        // Generous: calls before and after the failover must succeed on a loaded machine; failed ones are retried.
+        commandTimeoutMs: 5000,
+        connectTimeoutMs: 10_000,
       }),
   );
   const masterOf = await Promise.all(sessions.map((session) => masterPortOf(cluster, session.keys.items)));
