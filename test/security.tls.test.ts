@@ -23,6 +23,11 @@ const PASSWORD = 'tls-secret-Pa55';
 const PATIENT = { connectTimeoutMs: 30_000, commandTimeoutMs: 30_000 } as const;
 /** Short deadlines, only for a call expected to fail whatever the reason. */
 const FAST = { connectTimeoutMs: 1500, commandTimeoutMs: 1500 } as const;
+/**
+ * For a refused certificate, whose reason the test asserts: long enough for a TLS handshake on a loaded
+ * machine, short because the client retries a refused certificate until connectTimeoutMs (unlike WRONGPASS).
+ */
+const REFUSED = { connectTimeoutMs: 5000, commandTimeoutMs: 5000 } as const;
 const item = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 
 describe('TLS (rediss://) with certificate verification', () => {
@@ -85,7 +90,7 @@ describe('TLS (rediss://) with certificate verification', () => {
     const id = 'refused-conversation';
     for (const options of [{ tls: { ca: trusted.ca } }, {}]) {
       // With the trusted CA, or with Node's default roots (which trust neither test CA).
-      const session = new RedisSession({ conversationId: id, redisUrl: url(ports.rogue), ...options, ...PATIENT });
+      const session = new RedisSession({ conversationId: id, redisUrl: url(ports.rogue), ...options, ...REFUSED });
       const error = await session.addItems([item('must not be written')]).then(
         () => assert.fail('a server with an untrusted certificate was accepted'),
         (reason: unknown) => reason,
