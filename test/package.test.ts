@@ -27,7 +27,7 @@ session.addItems([{ role: 'user', content: 'hello from the tarball' }])
   });
 `;
 
-describe('the packed tarball in a fresh app', { timeout: 240_000 }, () => {
+describe('the packed tarball in a fresh app', { timeout: 900_000 }, () => {
   let server: RedisServerHandle;
   let app: string;
   let files: string[];
@@ -45,7 +45,7 @@ describe('the packed tarball in a fresh app', { timeout: 240_000 }, () => {
     const installed = await run(
       'npm',
       ['install', '--no-audit', '--no-fund', '--prefer-offline', join(app, packed.filename), '@openai/agents@0.20.0', '@types/node@20'],
-      { cwd: app, timeout: 180_000 },
+      { cwd: app, timeout: 600_000 },
     );
     installOutput = `${installed.stdout}\n${installed.stderr}`;
   });
