@@ -14,7 +14,7 @@ import { useDeployment } from './support/deploymentFixture.js';
 const WRITERS = 4;
 const CONVERSATIONS = 50;
 /** Bounds of the load: it never runs longer or writes more than this. */
-const MAX_LOAD_MS = 20_000;
+const MAX_LOAD_MS = 60_000;
 const MAX_WRITES = 20_000;
 /** Load keeps going this long after writes on the failed shard are confirmed again. */
 const AFTER_RESUME_MS = 1500;
@@ -22,10 +22,10 @@ const AFTER_RESUME_MS = 1500;
 const RESUME_BOUND_MS = 30_000;
 
 let cluster: RedisClusterHandle;
-useDeployment(() => startRedisCluster({ masters: 3, replicasPerMaster: 1 }), 45_000, (started) => (cluster = started));
+useDeployment(() => startRedisCluster({ masters: 3, replicasPerMaster: 1 }), 240_000, (started) => (cluster = started));
 
 
-it('kill -9 of a master under load: writes resume after failover and every acknowledged write survives', { timeout: 80_000 }, async (t) => {
+it('kill -9 of a master under load: writes resume after failover and every acknowledged write survives', { timeout: 240_000 }, async (t) => {
   const rootNodes = cluster.rootNodes;
   const sessions = Array.from(
     { length: CONVERSATIONS },
@@ -34,8 +34,9 @@ it('kill -9 of a master under load: writes resume after failover and every ackno
         conversationId: `load-${i}`,
         cluster: { rootNodes },
         durability: { replicas: 1, timeoutMs: 500 },
-        commandTimeoutMs: 1000,
-        connectTimeoutMs: 1000,
+        // Generous: calls before and after the failover must succeed on a loaded machine; failed ones are retried.
+        commandTimeoutMs: 5000,
+        connectTimeoutMs: 10_000,
       }),
   );
   const masterOf = await Promise.all(sessions.map((session) => masterPortOf(cluster, session.keys.items)));
@@ -87,7 +88,7 @@ it('kill -9 of a master under load: writes resume after failover and every ackno
     await victim.kill9();
     // The replica takes over once the others mark the master failed (node timeout 2 s).
     await waitUntil(async () => !(await cluster.masters()).some((node) => node.port === victimPort) && (await cluster.masters()).length === 3, {
-      timeoutMs: 20_000,
+      timeoutMs: 60_000,
       intervalMs: 200,
       description: `the replica of ${victimPort} to be promoted`,
     });
@@ -108,7 +109,7 @@ it('kill -9 of a master under load: writes resume after failover and every ackno
   assert.ok(resumeMs < RESUME_BOUND_MS, `writes resumed only after ${resumeMs} ms`);
 
   // Every conversation works again, and every acknowledged write is there, in order.
-  await cluster.waitUntilHealthy(20_000);
+  await cluster.waitUntilHealthy(120_000);
   for (const [i, session] of sessions.entries()) {
     const stored = (await session.getItems()).map((item) => (item as { content: string }).content);
     const present = new Set(stored);

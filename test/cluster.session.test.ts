@@ -76,7 +76,7 @@ before(async () => {
       if (replica) replicaOf.set(node.port, replica.port);
     }
   }
-}, { timeout: 45_000 });
+}, { timeout: 240_000 });
 
 after(async () => {
   probe?.destroy();

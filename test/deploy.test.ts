@@ -183,7 +183,7 @@ describe('deploy/docker-compose.prod.yml', () => {
     const unsubscribe = await session.subscribe((event) => void seen.push(event));
     const unwatch = await watchConversations({ redisUrl: appUrl }, (event) => void watched.push(event));
     await session.addItems([{ type: 'message', role: 'user', content: 'hi' }]);
-    await waitUntil(() => seen.length === 1 && watched.length === 1, { timeoutMs: 5000, description: 'the change event on both channels' });
+    await waitUntil(() => seen.length === 1 && watched.length === 1, { timeoutMs: 30_000, description: 'the change event on both channels' });
     await unsubscribe();
     await unwatch();
     await session.close();

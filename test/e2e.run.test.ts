@@ -21,8 +21,8 @@ setTracingDisabled(true);
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHILD_SCRIPT = fileURLToPath(new URL('./support/e2eTurn.ts', import.meta.url));
 /** Bound of one child process; generous because the child loads tsx and the SDK, slow on a busy machine. */
-const CHILD_TIMEOUT_MS = 25_000;
-const TEST_TIMEOUT_MS = 15_000;
+const CHILD_TIMEOUT_MS = 120_000;
+const TEST_TIMEOUT_MS = 120_000;
 const execFileAsync = promisify(execFile);
 
 let server: RedisServerHandle;

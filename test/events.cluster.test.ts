@@ -49,7 +49,7 @@ describe('change events on a Redis Cluster', () => {
         await session.popItem();
       }
       await waitUntil(() => received.every((events) => events.length === 2) && watched.length === 18, {
-        timeoutMs: 15_000,
+        timeoutMs: 60_000,
         description: 'every event',
       });
       for (const [i, events] of received.entries()) {
@@ -73,7 +73,7 @@ describe('change events on a Redis Cluster', () => {
       const events: ChangeEvent[] = [];
       await session.subscribe((event) => events.push(event));
       await session.addItems([user('one'), user('two')]);
-      await waitUntil(() => events.length === 1, { timeoutMs: 10_000, description: 'the add event' });
+      await waitUntil(() => events.length === 1, { timeoutMs: 30_000, description: 'the add event' });
       assert.deepEqual(events[0]!.items, [user('one'), user('two')]);
     } finally {
       await session.close();

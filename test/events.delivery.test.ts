@@ -26,7 +26,7 @@ function collectEvents() {
       events.push(event);
     },
     waitFor: async (count: number) => {
-      await waitUntil(() => events.length >= count, { timeoutMs: 10_000, description: `${count} change event(s)` });
+      await waitUntil(() => events.length >= count, { timeoutMs: 30_000, description: `${count} change event(s)` });
       return events;
     },
   };
@@ -171,7 +171,7 @@ describe('subscriptions: connections and life cycle', () => {
     await second.waitFor(2);
     await stopTwo();
     assert.equal(subscriberConnectionCount(), 0);
-    await waitUntil(async () => (await pubsubClients(fixture.redis)) === 0, { timeoutMs: 5_000, description: 'the subscriber connection to close' });
+    await waitUntil(async () => (await pubsubClients(fixture.redis)) === 0, { timeoutMs: 30_000, description: 'the subscriber connection to close' });
     await one.addItems([user('after')]);
     await sleep(100);
     assert.equal(first.events.length, 1);
@@ -189,7 +189,7 @@ describe('subscriptions: connections and life cycle', () => {
       await session.addItems([user('hello')]);
       await waitFor(1);
       await session.close();
-      await waitUntil(async () => (await pubsubClients(fixture.redis)) === 0, { timeoutMs: 5_000, description: 'the duplicate to close' });
+      await waitUntil(async () => (await pubsubClients(fixture.redis)) === 0, { timeoutMs: 30_000, description: 'the duplicate to close' });
       assert.equal(client.isOpen, true, 'the caller’s client stays open');
       assert.equal(events[0]!.type, 'add');
     } finally {
@@ -231,7 +231,7 @@ describe('subscriptions: connections and life cycle', () => {
     });
     await session.addItems([user('1')]);
     await session.addItems([user('2')]);
-    await waitUntil(() => calls === 2, { timeoutMs: 10_000, description: 'two calls' });
+    await waitUntil(() => calls === 2, { timeoutMs: 30_000, description: 'two calls' });
     await unsubscribe();
     assert.equal(errors.length, 2);
   });

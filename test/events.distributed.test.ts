@@ -36,7 +36,7 @@ async function subscribed(target: RedisSession) {
     events,
     gaps,
     unsubscribe,
-    waitFor: (count: number) => waitUntil(() => events.length >= count, { timeoutMs: 10_000, description: `${count} event(s)` }),
+    waitFor: (count: number) => waitUntil(() => events.length >= count, { timeoutMs: 30_000, description: `${count} event(s)` }),
   };
 }
 
@@ -48,7 +48,7 @@ async function resubscribed(target: RedisSession): Promise<void> {
       const reply = (await server.command(['PUBSUB', 'SHARDNUMSUB', channel]).catch(() => [])) as unknown[];
       return Number(reply[1] ?? 0) >= 1;
     },
-    { timeoutMs: 15_000, intervalMs: 50, description: `a subscriber on ${channel}` },
+    { timeoutMs: 60_000, intervalMs: 50, description: `a subscriber on ${channel}` },
   );
 }
 
@@ -63,7 +63,7 @@ describe('subscriptions come back after a reconnect', () => {
     await conversation.addItems([user('while reconnecting (probably missed)')]);
     await resubscribed(conversation);
     await conversation.addItems([user('after')]);
-    await waitUntil(() => feed.events.some((event) => event.version === 3), { timeoutMs: 10_000, description: 'version 3' });
+    await waitUntil(() => feed.events.some((event) => event.version === 3), { timeoutMs: 30_000, description: 'version 3' });
     await feed.unsubscribe();
 
     assert.equal(subscriberConnectionCount(), 0);
@@ -91,7 +91,7 @@ describe('subscriptions come back after a reconnect', () => {
           return false; // the command connection is still reconnecting
         }
       },
-      { timeoutMs: 15_000, intervalMs: 100, description: 'a write after the restart' },
+      { timeoutMs: 60_000, intervalMs: 100, description: 'a write after the restart' },
     );
     await feed.waitFor(3);
     await feed.unsubscribe();
@@ -120,7 +120,7 @@ describe('change events cross processes', () => {
     const feed = await subscribed(conversation);
     await execFileAsync(process.execPath, ['--input-type=module', '-e', WRITER, server.url, conversation.conversationId, '5'], {
       cwd: new URL('..', import.meta.url),
-      timeout: 30_000,
+      timeout: 120_000,
     });
     await feed.waitFor(5);
     await feed.unsubscribe();

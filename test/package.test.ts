@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -27,10 +27,12 @@ session.addItems([{ role: 'user', content: 'hello from the tarball' }])
   });
 `;
 
-describe('the packed tarball in a fresh app', { timeout: 240_000 }, () => {
+describe('the packed tarball in a fresh app', { timeout: 900_000 }, () => {
   let server: RedisServerHandle;
   let app: string;
   let files: string[];
+  /** What `npm install` of the tarball printed (warnings go to stderr). */
+  let installOutput: string;
 
   before(async () => {
     server = await startRedisServer();
@@ -40,11 +42,12 @@ describe('the packed tarball in a fresh app', { timeout: 240_000 }, () => {
     assert.ok(packed);
     files = packed.files.map((file) => file.path);
     await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true }));
-    await run(
+    const installed = await run(
       'npm',
       ['install', '--no-audit', '--no-fund', '--prefer-offline', join(app, packed.filename), '@openai/agents@0.20.0', '@types/node@20'],
-      { cwd: app, timeout: 180_000 },
+      { cwd: app, timeout: 600_000 },
     );
+    installOutput = `${installed.stdout}\n${installed.stderr}`;
   });
 
   after(async () => {
@@ -56,10 +59,34 @@ describe('the packed tarball in a fresh app', { timeout: 240_000 }, () => {
   const expected = [{ role: 'user', content: 'hello from the tarball' }];
 
   test('ships the builds and docs, not the sources or tests', () => {
-    for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/cli.js', 'README.md', 'package.json']) {
+    for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/cli.js', 'README.md', 'LICENSE', 'package.json']) {
       assert.ok(files.includes(file), `${file} is in the tarball`);
     }
     assert.deepEqual(files.filter((file) => /^(src|test|bench|demo|examples)\//.test(file)), []);
+  });
+
+  test('installs with no install-time script (nothing npm warns about), and ships the MIT license and the links of its docs', async () => {
+    const manifest = JSON.parse(await readFile(join(app, 'node_modules', 'agents-redis-session', 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+      engines?: { node?: string };
+      repository?: { url?: string };
+      homepage?: string;
+      bugs?: { url?: string };
+    };
+    const installTime = ['preinstall', 'install', 'postinstall', 'prepare'].filter((name) => manifest.scripts?.[name] !== undefined);
+    assert.deepEqual(installTime, [], 'scripts that would run when a user installs the package');
+    // On a Node below the supported range npm rightly says so (EBADENGINE); nothing else about our package.
+    const unsupportedNode = Number(process.versions.node.split('.')[0]) < 22;
+    const ours = installOutput.split('\n').filter((line) => /warn/i.test(line) && /agents-redis-session/.test(line));
+    assert.deepEqual(ours.filter((line) => !(unsupportedNode && /EBADENGINE/.test(line))), [], 'npm warned about our package while installing it');
+    if (unsupportedNode) assert.ok(ours.some((line) => /EBADENGINE/.test(line)), `npm did not say Node ${process.version} is unsupported`);
+    assert.match(manifest.engines?.node ?? '', /^>=22/);
+    assert.match(manifest.repository?.url ?? '', /github\.com\/agents-redis-session\/agents-redis-session/);
+    assert.match(manifest.homepage ?? '', /#readme$/);
+    assert.match(manifest.bugs?.url ?? '', /\/issues$/);
+    const license = await readFile(join(app, 'node_modules', 'agents-redis-session', 'LICENSE'), 'utf8');
+    assert.match(license, /^MIT License\n\nCopyright \(c\) \d{4} agents-redis-session contributors\n/);
+    assert.match(license, /THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND/);
   });
 
   test('ESM import works', async () => {

@@ -146,7 +146,7 @@ describe('backup and restore (RDB)', () => {
         const rdb = parseInfo(String(await server.command(['INFO', 'persistence'])));
         return rdb.get('rdb_bgsave_in_progress') === '0' && rdb.get('rdb_changes_since_last_save') === '0' && rdb.get('rdb_last_bgsave_status') === 'ok';
       },
-      { timeoutMs: 10_000, description: 'BGSAVE to finish' },
+      { timeoutMs: 60_000, description: 'BGSAVE to finish' },
     );
   }
 

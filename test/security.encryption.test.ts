@@ -53,7 +53,7 @@ describe('encryption at rest', () => {
     ].map((item) => JSON.stringify(item)).join());
     const raw = await rawEntries(session);
     assert.ok(raw.every((entry) => entry.startsWith('{"$enc":1,"kid":"k1"') && !entry.includes(SECRET) && !entry.includes('second')));
-    await waitUntil(() => events.length === 1, { timeoutMs: 5000, description: 'the add event' });
+    await waitUntil(() => events.length === 1, { timeoutMs: 30_000, description: 'the add event' });
     assert.equal(events[0]!.count, 3);
     assert.equal(events[0]!.items, undefined, 'events of an encrypted conversation carry no items');
     assert.deepEqual(await session.popItem(), { type: 'function_call', callId: 'call-9', name: 'pay', arguments: SECRET });

@@ -19,7 +19,15 @@ import { freePort, startRedisServer, waitUntil, type RedisServerHandle } from '.
 import { generateCertificates, tlsServerArgs, type CertificateSet } from './support/certificates.js';
 
 const PASSWORD = 'tls-secret-Pa55';
+/** Deadlines for calls expected to succeed (or to fail for a stated reason): generous, a TLS handshake on a loaded machine is slow. */
+const PATIENT = { connectTimeoutMs: 30_000, commandTimeoutMs: 30_000 } as const;
+/** Short deadlines, only for a call expected to fail whatever the reason. */
 const FAST = { connectTimeoutMs: 1500, commandTimeoutMs: 1500 } as const;
+/**
+ * For a refused certificate, whose reason the test asserts: long enough for a TLS handshake on a loaded
+ * machine, short because the client retries a refused certificate until connectTimeoutMs (unlike WRONGPASS).
+ */
+const REFUSED = { connectTimeoutMs: 5000, commandTimeoutMs: 5000 } as const;
 const item = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 
 describe('TLS (rediss://) with certificate verification', () => {
@@ -51,18 +59,18 @@ describe('TLS (rediss://) with certificate verification', () => {
 
   it('works with the configured CA, from a URL and from a pool, including subscriptions', async () => {
     for (const suffix of ['', '?max_connections=3']) {
-      const session = new RedisSession({ redisUrl: url(ports.server) + suffix, tls: { ca: trusted.ca }, ...FAST });
+      const session = new RedisSession({ redisUrl: url(ports.server) + suffix, tls: { ca: trusted.ca }, ...PATIENT });
       const events: ChangeEvent[] = [];
       const stop = await session.subscribe((event) => void events.push(event));
       await session.addItems([item('over TLS')]);
       assert.deepEqual(await session.getItems(), [item('over TLS')]);
-      await waitUntil(() => events.length === 1, { timeoutMs: 5000, description: 'the change event over TLS' });
+      await waitUntil(() => events.length === 1, { timeoutMs: 30_000, description: 'the change event over TLS' });
       await stop();
       await session.clearSession();
       await session.close();
     }
     // The CA as bytes works the same.
-    const session = new RedisSession({ redisUrl: url(ports.server), tls: { ca: Buffer.from(trusted.ca) }, ...FAST });
+    const session = new RedisSession({ redisUrl: url(ports.server), tls: { ca: Buffer.from(trusted.ca) }, ...PATIENT });
     await session.addItems([item('bytes CA')]);
     assert.equal((await session.getItems()).length, 1);
     await session.close();
@@ -70,10 +78,10 @@ describe('TLS (rediss://) with certificate verification', () => {
 
   it('watchConversations takes the same tls option', async () => {
     const seen: ChangeEvent[] = [];
-    const stop = await watchConversations({ redisUrl: url(ports.server), tls: { ca: trusted.ca }, ...FAST }, (event) => void seen.push(event));
-    const session = new RedisSession({ redisUrl: url(ports.server), tls: { ca: trusted.ca }, ...FAST });
+    const stop = await watchConversations({ redisUrl: url(ports.server), tls: { ca: trusted.ca }, ...PATIENT }, (event) => void seen.push(event));
+    const session = new RedisSession({ redisUrl: url(ports.server), tls: { ca: trusted.ca }, ...PATIENT });
     await session.addItems([item('watched')]);
-    await waitUntil(() => seen.length === 1, { timeoutMs: 5000, description: 'the watched event over TLS' });
+    await waitUntil(() => seen.length === 1, { timeoutMs: 30_000, description: 'the watched event over TLS' });
     await stop();
     await session.close();
   });
@@ -82,7 +90,7 @@ describe('TLS (rediss://) with certificate verification', () => {
     const id = 'refused-conversation';
     for (const options of [{ tls: { ca: trusted.ca } }, {}]) {
       // With the trusted CA, or with Node's default roots (which trust neither test CA).
-      const session = new RedisSession({ conversationId: id, redisUrl: url(ports.rogue), ...options, ...FAST });
+      const session = new RedisSession({ conversationId: id, redisUrl: url(ports.rogue), ...options, ...REFUSED });
       const error = await session.addItems([item('must not be written')]).then(
         () => assert.fail('a server with an untrusted certificate was accepted'),
         (reason: unknown) => reason,
@@ -99,7 +107,7 @@ describe('TLS (rediss://) with certificate verification', () => {
     const withCertificate = new RedisSession({
       redisUrl: url(ports.mutual),
       tls: { ca: trusted.ca, cert: trusted.cert, key: trusted.key },
-      ...FAST,
+      ...PATIENT,
     });
     await withCertificate.addItems([item('mutual TLS')]);
     assert.equal((await withCertificate.getItems()).length, 1);

@@ -127,7 +127,7 @@ describe('RedisSession keys on a Redis Cluster', () => {
     client = createCluster({ rootNodes: cluster.rootNodes });
     client.on('error', () => {});
     await client.connect();
-  }, { timeout: 50_000 });
+  }, { timeout: 240_000 });
 
   after(async () => {
     client?.destroy();

@@ -61,7 +61,7 @@ describe('maxItems with overflow "trim" (the default)', () => {
     await session.applyHistoryTransaction({ operationId: 'op', transaction: { type: 'append_items', items: numbered(14, 15) } });
     await session.replaceHistoryWithCompaction(numbered(100, 112));
     assert.deepEqual(texts(await session.getItems()), texts(numbered(103, 112)));
-    await waitUntil(() => events.length === 4, { timeoutMs: 5000, description: 'four change events' });
+    await waitUntil(() => events.length === 4, { timeoutMs: 30_000, description: 'four change events' });
     assert.deepEqual(
       events.map((event) => [event.type, event.count, event.trimmed]),
       [['add', 8, undefined], ['add', 5, 3], ['transaction', 2, 2], ['compaction', 13, 3]],

@@ -126,7 +126,7 @@ describe('RedisSession logging', () => {
     const { stderr } = await util.promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
       cwd: PACKAGE_ROOT,
       env,
-      timeout: 30_000,
+      timeout: 120_000,
     });
     assert.match(stderr, /openai-agents:redis-session Adding items in Redis session conv:default-ns: 1 item\(s\)/);
     assert.match(stderr, /openai-agents:redis-session Got items in Redis session conv:default-ns: 1 item\(s\)/);

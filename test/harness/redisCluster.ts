@@ -14,7 +14,7 @@ export interface RedisClusterOptions {
   args?: string[];
   /** `--cluster-node-timeout` in ms (failure detection / failover speed). Default 2000. */
   nodeTimeoutMs?: number;
-  /** Bound on waiting for a healthy cluster after `--cluster create`. Default 30000 ms. */
+  /** Bound on waiting for a healthy cluster after `--cluster create`. Default 120000 ms (a loaded machine is slow). */
   readyTimeoutMs?: number;
 }
 
@@ -166,7 +166,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     return undefined;
   };
 
-  const waitUntilHealthy = async (timeoutMs = options.readyTimeoutMs ?? 30_000): Promise<void> => {
+  const waitUntilHealthy = async (timeoutMs = options.readyTimeoutMs ?? 120_000): Promise<void> => {
     let reason: string | undefined = 'not checked yet';
     await waitUntil(
       async () => {

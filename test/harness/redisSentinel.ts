@@ -17,7 +17,7 @@ export interface RedisSentinelOptions {
   downAfterMs?: number;
   /** `sentinel failover-timeout`. Default 5000. */
   failoverTimeoutMs?: number;
-  /** Bound on waiting for the sentinels to see each other and the replica. Default 20000 ms. */
+  /** Bound on waiting for the sentinels to see each other and the replica. Default 120000 ms (a loaded machine is slow). */
   readyTimeoutMs?: number;
 }
 
@@ -89,7 +89,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
         }
         return true;
       },
-      { timeoutMs: options.readyTimeoutMs ?? 20_000, intervalMs: 100, description: 'the replica to sync and the sentinels to see it and each other' },
+      { timeoutMs: options.readyTimeoutMs ?? 120_000, intervalMs: 100, description: 'the replica to sync and the sentinels to see it and each other' },
     );
     const sentinelRootNodes = sentinels.map((sentinel) => ({ host: sentinel.host, port: sentinel.port }));
     return {

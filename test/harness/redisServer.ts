@@ -19,7 +19,7 @@ export interface RedisServerOptions {
   dir?: string;
   /** Base name of the log file inside `dir` (`<logName>.log`) and part of the temp dir name. Default `redis`. */
   logName?: string;
-  /** How long to wait for the server to answer PING. Default 10000 ms. */
+  /** How long to wait for the server to answer PING. Default 60000 ms (generous: a loaded machine starts servers slowly). */
   startTimeoutMs?: number;
   /**
    * A config file, passed as the first argument (before the defaults), for settings that
@@ -38,7 +38,7 @@ export interface RedisServerOptions {
 export interface StopOptions {
   /** Keep the temp dir (data, log) even if the harness created it. Default false. */
   keepDir?: boolean;
-  /** Wait this long after SIGTERM before sending SIGKILL. Default 10000 ms. */
+  /** Wait this long after SIGTERM before sending SIGKILL. Default 30000 ms. */
   timeoutMs?: number;
 }
 
@@ -184,7 +184,7 @@ class RedisServer implements RedisServerHandle {
     return `redis://${auth}${this.host}:${this.port}`;
   }
 
-  command(args: readonly string[], timeoutMs = 5000): Promise<RespValue> {
+  command(args: readonly string[], timeoutMs = 30_000): Promise<RespValue> {
     return respCommand(this.port, args, { password: this.password, timeoutMs });
   }
 
@@ -240,12 +240,12 @@ class RedisServer implements RedisServerHandle {
       await waitUntil(
         async () => {
           if (exitInfo !== undefined) throw new StopWaiting(new Error(`redis-server exited early (${exitInfo})`));
-          return (await this.command(['PING'], 1000)) === 'PONG';
+          return (await this.command(['PING'], 5000)) === 'PONG';
         },
         { timeoutMs: this.startTimeoutMs, intervalMs: 50, description: `redis-server on port ${this.port} to answer PING` },
       );
     } catch (err) {
-      await this.kill('SIGKILL', 5000);
+      await this.kill('SIGKILL', 30_000);
       const tail = this.logTail(40);
       throw new RedisStartError(
         `Failed to start redis-server on 127.0.0.1:${this.port}: ${(err as Error).message}\n` +
@@ -256,7 +256,7 @@ class RedisServer implements RedisServerHandle {
     }
   }
 
-  /** Sends `signal`; if the process is still there after `timeoutMs`, SIGKILLs it and waits up to 5 s more. */
+  /** Sends `signal`; if the process is still there after `timeoutMs`, SIGKILLs it and waits up to 30 s more. */
   private async kill(signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
     const child = this.child;
     if (child === undefined || !this.alive) return;
@@ -271,7 +271,7 @@ class RedisServer implements RedisServerHandle {
     } catch {
       // already gone
     }
-    if (!(await this.waitExit(5000))) {
+    if (!(await this.waitExit(30_000))) {
       throw new Error(`redis-server pid ${child.pid} on port ${this.port} did not exit even after SIGKILL`);
     }
   }
@@ -288,7 +288,7 @@ class RedisServer implements RedisServerHandle {
   }
 
   async stop(options: StopOptions = {}): Promise<void> {
-    await this.kill('SIGTERM', options.timeoutMs ?? 10_000);
+    await this.kill('SIGTERM', options.timeoutMs ?? 30_000);
     if (this.ownsDir && !options.keepDir) {
       rmSync(this.dir, { recursive: true, force: true });
       ownedDirs.delete(this.dir);
@@ -296,7 +296,7 @@ class RedisServer implements RedisServerHandle {
   }
 
   async kill9(): Promise<void> {
-    await this.kill('SIGKILL', 5000);
+    await this.kill('SIGKILL', 30_000);
   }
 
   async restart(): Promise<void> {
@@ -346,7 +346,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       options.password,
       options.args ?? [],
       ownsDir,
-      options.startTimeoutMs ?? 10_000,
+      options.startTimeoutMs ?? 60_000,
       options.configFile,
       options.persistenceFromConfig,
     );

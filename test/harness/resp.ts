@@ -14,7 +14,7 @@ export interface RespCommandOptions {
   password?: string;
   /** ACL user to authenticate as. Default: the default user. */
   username?: string;
-  /** Timeout for connecting and for the reply, in milliseconds. Default 2000. */
+  /** Timeout for connecting and for the reply, in milliseconds. Default 30000 (generous: tests assert replies, not speed). */
   timeoutMs?: number;
 }
 
@@ -26,7 +26,7 @@ export interface RespCommandOptions {
  * @example await respCommand(port, ['CLUSTER', 'INFO'])
  */
 export async function respCommand(port: number, args: readonly string[], options: RespCommandOptions = {}): Promise<RespValue> {
-  const { host = '127.0.0.1', password, username, timeoutMs = 2000 } = options;
+  const { host = '127.0.0.1', password, username, timeoutMs = 30_000 } = options;
   const client = createClient({
     socket: { host, port, connectTimeout: timeoutMs, reconnectStrategy: false },
     username,

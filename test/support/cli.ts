@@ -18,7 +18,7 @@ export interface RunCliOptions {
   input?: string;
   /** Extra environment variables; REDIS_URL is never inherited. */
   env?: Record<string, string>;
-  /** Kill it (SIGKILL) after this long. Default 30000 ms. */
+  /** Kill it (SIGKILL) after this long. Default 120000 ms. */
   timeoutMs?: number;
 }
 
@@ -36,11 +36,11 @@ export function spawnCli(args: readonly string[], options: Omit<RunCliOptions, '
 /** Runs `node dist/cli.js <args>` to completion (bounded) and collects its output. */
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
   const child = spawnCli(args, options);
-  return collect(child, options.timeoutMs ?? 30_000, options.input);
+  return collect(child, options.timeoutMs ?? 120_000, options.input);
 }
 
 /** Collects a started CLI's output until it exits; SIGKILLs it after `timeoutMs`. */
-export function collect(child: ChildProcess, timeoutMs = 30_000, input?: string): Promise<CliResult> {
+export function collect(child: ChildProcess, timeoutMs = 120_000, input?: string): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -60,7 +60,7 @@ export function collect(child: ChildProcess, timeoutMs = 30_000, input?: string)
 }
 
 /** Resolves once the child has written `text` to stderr (bounded), for commands that announce they are ready. */
-export function waitForStderr(child: ChildProcess, text: string, timeoutMs = 15_000): Promise<void> {
+export function waitForStderr(child: ChildProcess, text: string, timeoutMs = 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`no "${text}" on stderr within ${timeoutMs} ms; got: ${seen}`)), timeoutMs);
