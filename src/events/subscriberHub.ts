@@ -20,6 +20,21 @@ export interface PubSubClient {
 /** `sharded`: SSUBSCRIBE (a conversation's channel); `plain`: SUBSCRIBE (a key prefix's channel). */
 export type ChannelKind = 'sharded' | 'plain';
 
+/** One subscription of a hub: its channel and listener, kept to subscribe it again on a fresh connection. */
+interface Subscription {
+  readonly kind: ChannelKind;
+  readonly channel: string;
+  readonly listener: MessageListener;
+}
+
+const subscribeOn = (client: PubSubClient, { kind, channel, listener }: Subscription): Promise<unknown> =>
+  kind === 'sharded' ? client.sSubscribe(channel, listener) : client.subscribe(channel, listener);
+const unsubscribeOn = (client: PubSubClient, { kind, channel, listener }: Subscription): Promise<unknown> =>
+  kind === 'sharded' ? client.sUnsubscribe(channel, listener) : client.unsubscribe(channel, listener);
+
+/** Longest pause between two attempts to restore the subscriptions of a torn-down connection. */
+const MAX_RESTORE_DELAY_MS = 2000;
+
 /**
  * One subscriber connection shared by many subscriptions. It opens with the
  * first subscription and closes when the last one ends. node-redis
@@ -27,12 +42,16 @@ export type ChannelKind = 'sharded' | 'plain';
  *
  * Subscribing and unsubscribing settle within the command timeout (node-redis
  * gives pub/sub commands none); one that misses it tears the connection down,
- * so that the next subscription starts on a fresh one. (A subscription on a
- * server that freezes later is not detected: pub/sub sends nothing to wait for.)
+ * and the hub subscribes every remaining subscription again on a fresh
+ * connection (retrying while the server is unreachable), so that none of them
+ * goes silent; what was published meanwhile is missed, which versions reveal
+ * as a gap. (A subscription on a server that freezes later is not detected:
+ * pub/sub sends nothing to wait for.)
  */
 export class SubscriberHub {
   private opening: Promise<PubSubClient> | undefined;
-  private subscriptions = 0;
+  private readonly active = new Set<Subscription>();
+  private restoring = false;
   private errors = new ConnectionErrors();
 
   /**
@@ -53,27 +72,24 @@ export class SubscriberHub {
 
   /** Subscribes `listener` to `channel`; returns the function that ends this subscription. */
   async listen(kind: ChannelKind, channel: string, listener: MessageListener): Promise<() => Promise<void>> {
-    this.subscriptions++;
-    let client: PubSubClient;
+    const subscription: Subscription = { kind, channel, listener };
+    this.active.add(subscription);
     try {
       const opening = this.connected();
-      client = await opening;
-      await this.bounded(opening, kind === 'sharded' ? client.sSubscribe(channel, listener) : client.subscribe(channel, listener));
+      await this.bounded(opening, opening.then((client) => subscribeOn(client, subscription)));
     } catch (error) {
-      await this.leave();
+      this.active.delete(subscription);
+      await this.closeIfIdle();
       throw error;
     }
-    let active = true;
     return async () => {
-      if (!active) return;
-      active = false;
+      if (!this.active.delete(subscription)) return;
       // The last subscription closes the connection, which ends its subscriptions anyway.
       const opening = this.opening;
-      if (this.subscriptions > 1 && opening) {
-        const unsubscribed = kind === 'sharded' ? client.sUnsubscribe(channel, listener) : client.unsubscribe(channel, listener);
-        await this.bounded(opening, unsubscribed).catch(() => {});
+      if (this.active.size > 0 && opening) {
+        await this.bounded(opening, opening.then((client) => unsubscribeOn(client, subscription))).catch(() => {});
       }
-      await this.leave();
+      await this.closeIfIdle();
     };
   }
 
@@ -81,7 +97,7 @@ export class SubscriberHub {
   async close(): Promise<void> {
     const opening = this.opening;
     this.opening = undefined;
-    this.subscriptions = 0;
+    this.active.clear();
     await closeGracefully(opening, this.timeouts.commandTimeoutMs);
   }
 
@@ -93,14 +109,38 @@ export class SubscriberHub {
       if (isDeadlineError(error) && this.opening === opening) {
         this.opening = undefined;
         void opening.then((client) => client.destroy(), () => {});
+        void this.restore();
       }
       throw error;
     }
   }
 
-  private async leave(): Promise<void> {
-    this.subscriptions = Math.max(0, this.subscriptions - 1);
-    if (this.subscriptions === 0) {
+  /** Subscribes every active subscription again on a fresh connection, retrying (with backoff) until it works or none is left. */
+  private async restore(): Promise<void> {
+    if (this.restoring) return;
+    this.restoring = true;
+    try {
+      for (let attempt = 0; this.active.size > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, MAX_RESTORE_DELAY_MS)).unref());
+        if (this.active.size === 0) return;
+        const opening = this.connected();
+        try {
+          for (const subscription of [...this.active]) {
+            // Checked when the connection is there: a subscription may have ended (or failed) meanwhile.
+            await this.bounded(opening, opening.then((client) => (this.active.has(subscription) ? subscribeOn(client, subscription) : undefined)));
+          }
+          return;
+        } catch {
+          // Unreachable or silent again: the connection was dropped (or never opened); try again.
+        }
+      }
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  private async closeIfIdle(): Promise<void> {
+    if (this.active.size === 0) {
       this.onIdle();
       await this.close();
     }
