@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RedisSession, RedisSessionConnectionError, closeSharedConnections } from 'agents-redis-session';
-import { masterPortOf, startRedisCluster, type RedisClusterHandle } from './harness/index.js';
+import { masterPortOf, parseInfo, sleep, startRedisCluster, waitUntil, type RedisClusterHandle } from './harness/index.js';
 import { useDeployment } from './support/deploymentFixture.js';
 import { settlesWithin, whileFrozen } from './support/faults.js';
 
@@ -35,5 +35,35 @@ describe('a Redis Cluster whose master of a slot freezes (SIGSTOP)', () => {
       assert.equal((await settlesWithin(session.close(), BOUND_MS, 'session.close()')).ok, true);
       assert.equal((await settlesWithin(closeSharedConnections(), BOUND_MS, 'closeSharedConnections()')).ok, true);
     });
+  });
+
+  it('a connection attempt that times out during node discovery leaves no client behind once the node answers', async () => {
+    // Client connections on every node, less the probe's own.
+    const clients = async (): Promise<number> => {
+      let total = 0;
+      for (const node of cluster.nodes) total += Number(parseInfo(String(await node.command(['INFO', 'clients']))).get('connected_clients')) - 1;
+      return total;
+    };
+    const baseline = await clients();
+    const seed = cluster.nodes[0]!;
+    // The only seed is frozen: discovery (CLUSTER SLOTS) waits, and the connect attempt gives up after 1 s.
+    await whileFrozen(seed, async () => {
+      const session = new RedisSession({
+        conversationId: 'discovery-abandoned',
+        cluster: { rootNodes: [{ url: `redis://127.0.0.1:${seed.port}` }] },
+        commandTimeoutMs: 1000,
+        connectTimeoutMs: 1000,
+      });
+      const settled = await settlesWithin(session.getItems(), BOUND_MS, 'getItems while the only seed is frozen');
+      assert.equal(settled.ok, false, 'no connection while the seed is frozen');
+      if (!settled.ok) assert.ok(settled.error instanceof RedisSessionConnectionError, `got ${String(settled.error)}`);
+      await settlesWithin(session.close(), BOUND_MS, 'close');
+    });
+    // Thawed, the seed answers the abandoned discovery, which then connects to every master. Those clients must be
+    // destroyed (before the fix they stayed, and reconnected forever once the servers were gone).
+    await sleep(3000);
+    await waitUntil(async () => (await clients()) <= baseline, { timeoutMs: 30_000, intervalMs: 200, description: `client connections back to ${baseline}` });
+    await sleep(1000);
+    assert.ok((await clients()) <= baseline, 'no client connected again later');
   });
 });

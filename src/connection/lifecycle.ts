@@ -52,11 +52,15 @@ export async function connectWithin<T extends Closable>(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ConnectFailedError(`no ${what} within ${timeoutMs} ms`)), timeoutMs);
   });
+  const connecting = connection.connect();
   try {
-    await Promise.race([connection.connect(), timeout, errors.refused]);
+    await Promise.race([connecting, timeout, errors.refused]);
     return connection;
   } catch (error) {
-    connection.destroy();
+    destroyQuietly(connection);
+    // A cluster client may still be discovering its nodes, and it creates their clients (which then reconnect
+    // forever) after destroy() returned: destroy it again once its connect() has settled.
+    connecting.then(() => destroyQuietly(connection), () => destroyQuietly(connection));
     const last = errors.last;
     if (error instanceof ConnectFailedError) {
       throw last && last !== error.message ? new ConnectFailedError(`${error.message}; last error: ${last}`) : error;
@@ -64,6 +68,15 @@ export async function connectWithin<T extends Closable>(
     throw new ConnectFailedError(last ?? describeCause(error));
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Destroys a connection, whatever state it is in (a closed client throws; a sentinel client returns a promise). */
+export function destroyQuietly(connection: Closable): void {
+  try {
+    void Promise.resolve(connection.destroy()).catch(() => undefined);
+  } catch {
+    // Already closed: nothing left to stop.
   }
 }
 
@@ -78,6 +91,6 @@ export async function closeGracefully(opening: Promise<Closable> | undefined, ti
   try {
     await withDeadline(connection.close(), timeoutMs, 'close');
   } catch {
-    connection.destroy();
+    destroyQuietly(connection);
   }
 }
