@@ -9,15 +9,7 @@ import { conversationKeys, validateConversationId, validateKeyPrefix } from '../
 import { DEFAULT_MAX_ITEM_BYTES, validateLimits } from '../../src/config/limits.js';
 import { checkOptionNames, SESSION_OPTIONS } from '../../src/config/optionNames.js';
 import { MAX_TTL_SECONDS, validateChangeEvents, validateLimit, validateTimeout, validateTtl } from '../../src/config/options.js';
-
-/** Asserts that `code` throws the package's config error, with a message matching `message`. */
-function refused(code: () => unknown, message: RegExp): void {
-  assert.throws(code, (error: Error) => {
-    assert.equal((error as { code?: unknown }).code, 'ERR_REDIS_SESSION_CONFIG', String(error));
-    assert.match(error.message, message);
-    return true;
-  });
-}
+import { assertConfigError } from '../support/configError.js';
 
 describe('validateTtl', () => {
   it('takes whole seconds from 1 to ten years; no TTL (undefined or null) is 0', () => {
@@ -37,7 +29,7 @@ describe('validateTtl', () => {
       ['3600', 'a string'],
       [{}, 'an object'],
     ] as const) {
-      refused(() => validateTtl(value), new RegExp(`ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}.*got ${shown}\\.`));
+      assertConfigError(() => validateTtl(value), new RegExp(`ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}.*got ${shown}\\.`));
     }
   });
 });
@@ -46,8 +38,8 @@ describe('validateLimit, validateTimeout, validateChangeEvents', () => {
   it('a window limit is any whole number (0 or less is an empty window)', () => {
     assert.equal(validateLimit(20, 'limit'), 20);
     assert.equal(validateLimit(-3, 'limit'), -3);
-    refused(() => validateLimit(2.5, 'sessionInputLimit'), /sessionInputLimit must be a whole number of items; got the number 2\.5\./);
-    refused(() => validateLimit('10', 'limit'), /limit must be a whole number of items; got a string\./);
+    assertConfigError(() => validateLimit(2.5, 'sessionInputLimit'), /sessionInputLimit must be a whole number of items; got the number 2\.5\./);
+    assertConfigError(() => validateLimit('10', 'limit'), /limit must be a whole number of items; got a string\./);
   });
 
   it('a timeout is whole milliseconds from 1 to ten minutes, 5000 by default', () => {
@@ -55,15 +47,15 @@ describe('validateLimit, validateTimeout, validateChangeEvents', () => {
     assert.equal(validateTimeout(1, 'commandTimeoutMs'), 1);
     assert.equal(validateTimeout(600_000, 'commandTimeoutMs'), 600_000);
     for (const value of [0, 600_001, 1.5, null, '100']) {
-      refused(() => validateTimeout(value, 'connectTimeoutMs'), /connectTimeoutMs must be a whole number of milliseconds from 1 to 600000/);
+      assertConfigError(() => validateTimeout(value, 'connectTimeoutMs'), /connectTimeoutMs must be a whole number of milliseconds from 1 to 600000/);
     }
   });
 
   it('changeEvents is true or false, true by default', () => {
     assert.equal(validateChangeEvents(undefined), true);
     assert.equal(validateChangeEvents(false), false);
-    refused(() => validateChangeEvents('false'), /changeEvents must be true or false; got a string\./);
-    refused(() => validateChangeEvents(null), /got null/);
+    assertConfigError(() => validateChangeEvents('false'), /changeEvents must be true or false; got a string\./);
+    assertConfigError(() => validateChangeEvents(null), /got null/);
   });
 });
 
@@ -75,12 +67,12 @@ describe('validateLimits', () => {
   });
 
   it('refuses sizes Redis cannot hold, item limits out of range and unknown policies', () => {
-    refused(() => validateLimits({ maxItemBytes: 0 }), /maxItemBytes must be a whole number of bytes from 1 to 536870912/);
-    refused(() => validateLimits({ maxItemBytes: 512 * 1024 * 1024 + 1 }), /maxItemBytes/);
-    refused(() => validateLimits({ maxItems: 0 }), /maxItems must be a whole number of items from 1 to 10000000, or undefined/);
-    refused(() => validateLimits({ maxItems: 10_000_001 }), /maxItems/);
-    refused(() => validateLimits({ maxItems: 2.5 }), /maxItems/);
-    refused(() => validateLimits({ overflow: 'drop' }), /overflow must be "trim" \(drop the oldest items\) or "reject"/);
+    assertConfigError(() => validateLimits({ maxItemBytes: 0 }), /maxItemBytes must be a whole number of bytes from 1 to 536870912/);
+    assertConfigError(() => validateLimits({ maxItemBytes: 512 * 1024 * 1024 + 1 }), /maxItemBytes/);
+    assertConfigError(() => validateLimits({ maxItems: 0 }), /maxItems must be a whole number of items from 1 to 10000000, or undefined/);
+    assertConfigError(() => validateLimits({ maxItems: 10_000_001 }), /maxItems/);
+    assertConfigError(() => validateLimits({ maxItems: 2.5 }), /maxItems/);
+    assertConfigError(() => validateLimits({ overflow: 'drop' }), /overflow must be "trim" \(drop the oldest items\) or "reject"/);
   });
 });
 
@@ -97,17 +89,17 @@ describe('conversation ids, key prefixes and keys', () => {
   });
 
   it('refuses empty or long ids and prefixes, braces and control characters', () => {
-    refused(() => validateConversationId(''), /conversationId must be a non-empty string; got an empty string\. Omit it/);
-    refused(() => validateConversationId(42), /got the number 42/);
-    refused(() => validateConversationId('a'.repeat(1025)), /conversationId is 1025 characters long; the maximum is 1024/);
-    refused(() => validateKeyPrefix(null), /keyPrefix must be a string such as "conv:"; got null/);
-    refused(() => validateKeyPrefix('p'.repeat(257)), /keyPrefix is 257 characters long; the maximum is 256/);
+    assertConfigError(() => validateConversationId(''), /conversationId must be a non-empty string; got an empty string\. Omit it/);
+    assertConfigError(() => validateConversationId(42), /got the number 42/);
+    assertConfigError(() => validateConversationId('a'.repeat(1025)), /conversationId is 1025 characters long; the maximum is 1024/);
+    assertConfigError(() => validateKeyPrefix(null), /keyPrefix must be a string such as "conv:"; got null/);
+    assertConfigError(() => validateKeyPrefix('p'.repeat(257)), /keyPrefix is 257 characters long; the maximum is 256/);
     for (const bad of ['a{b', 'a}b']) {
-      refused(() => validateConversationId(bad), /conversationId must not contain "\{" or "\}"/);
-      refused(() => validateKeyPrefix(bad), /keyPrefix must not contain "\{" or "\}"/);
+      assertConfigError(() => validateConversationId(bad), /conversationId must not contain "\{" or "\}"/);
+      assertConfigError(() => validateKeyPrefix(bad), /keyPrefix must not contain "\{" or "\}"/);
     }
     for (const bad of ['a\nb', 'tab\t', 'nul\u0000', 'del\u007f']) {
-      refused(() => validateConversationId(bad), /must not contain control characters/);
+      assertConfigError(() => validateConversationId(bad), /must not contain control characters/);
     }
   });
 });
@@ -120,8 +112,8 @@ describe('checkOptionNames', () => {
   });
 
   it('names every unknown option, with the path inside option objects and arrays, never their values', () => {
-    refused(() => checkOptionNames({ ttl: 1, tll: 2, sekret: 'hunter2' }, SESSION_OPTIONS, 'RedisSession options'), /Unknown options in RedisSession options .*"tll": did you mean "ttl"\?.*"sekret"/);
+    assertConfigError(() => checkOptionNames({ ttl: 1, tll: 2, sekret: 'hunter2' }, SESSION_OPTIONS, 'RedisSession options'), /Unknown options in RedisSession options .*"tll": did you mean "ttl"\?.*"sekret"/);
     assert.throws(() => checkOptionNames({ sekret: 'hunter2' }, SESSION_OPTIONS, 'X'), (error: Error) => !error.message.includes('hunter2'));
-    refused(() => checkOptionNames({ sentinel: { name: 'm', sentinelRootNodes: [{ host: 'a', port: 1, hots: 'b' }] } }, SESSION_OPTIONS, 'X'), /"sentinel\.sentinelRootNodes\[0\]\.hots"/);
+    assertConfigError(() => checkOptionNames({ sentinel: { name: 'm', sentinelRootNodes: [{ host: 'a', port: 1, hots: 'b' }] } }, SESSION_OPTIONS, 'X'), /"sentinel\.sentinelRootNodes\[0\]\.hots"/);
   });
 });

@@ -5,15 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_REDIS_URL, isMultiHostUrl, parseMultiHostUrl, parseRedisUrl, resolveRedisUrl } from '../../src/config/redisUrl.js';
-
-/** Asserts that `code` throws the package's config error, with a message matching `message`. */
-function refused(code: () => unknown, message: RegExp): void {
-  assert.throws(code, (error: Error) => {
-    assert.equal((error as { code?: unknown }).code, 'ERR_REDIS_SESSION_CONFIG', String(error));
-    assert.match(error.message, message);
-    return true;
-  });
-}
+import { assertConfigError } from '../support/configError.js';
 
 describe('parseRedisUrl', () => {
   it('splits a URL into the connection URL, the redacted target, TLS, database and pool size', () => {
@@ -40,15 +32,15 @@ describe('parseRedisUrl', () => {
   });
 
   it('refuses what is not a usable Redis URL, saying what is wrong', () => {
-    refused(() => parseRedisUrl(''), /non-empty string/);
-    refused(() => parseRedisUrl('   '), /non-empty string/);
-    refused(() => parseRedisUrl('not a url'), /not a valid URL/);
-    refused(() => parseRedisUrl('http://localhost:6379'), /scheme must be redis:\/\/ or rediss:\/\//);
-    refused(() => parseRedisUrl('redis://localhost:6379/abc'), /database number/);
-    refused(() => parseRedisUrl('redis://localhost:6379/0?pool=3'), /unknown query option "pool"/);
-    refused(() => parseRedisUrl('redis://localhost:6379/0?max_connections=0'), /max_connections must be a whole number from 1 to 1000/);
-    refused(() => parseRedisUrl('redis://localhost:6379/0?max_connections=1001'), /max_connections/);
-    refused(() => parseRedisUrl('redis://localhost:6379/0?max_connections=2.5'), /max_connections/);
+    assertConfigError(() => parseRedisUrl(''), /non-empty string/);
+    assertConfigError(() => parseRedisUrl('   '), /non-empty string/);
+    assertConfigError(() => parseRedisUrl('not a url'), /not a valid URL/);
+    assertConfigError(() => parseRedisUrl('http://localhost:6379'), /scheme must be redis:\/\/ or rediss:\/\//);
+    assertConfigError(() => parseRedisUrl('redis://localhost:6379/abc'), /database number/);
+    assertConfigError(() => parseRedisUrl('redis://localhost:6379/0?pool=3'), /unknown query option "pool"/);
+    assertConfigError(() => parseRedisUrl('redis://localhost:6379/0?max_connections=0'), /max_connections must be a whole number from 1 to 1000/);
+    assertConfigError(() => parseRedisUrl('redis://localhost:6379/0?max_connections=1001'), /max_connections/);
+    assertConfigError(() => parseRedisUrl('redis://localhost:6379/0?max_connections=2.5'), /max_connections/);
   });
 
   it('refuses a password whose "/" ends the host part early, without showing it', () => {
@@ -98,11 +90,11 @@ describe('parseMultiHostUrl', () => {
   });
 
   it('refuses a host without its port, a bad port, a query string and an unknown scheme', () => {
-    refused(() => parseMultiHostUrl('redis+cluster://a:1,b'), /"b" is not host:port/);
-    refused(() => parseMultiHostUrl('redis+cluster://a:0'), /is not host:port/);
-    refused(() => parseMultiHostUrl('redis+cluster://a:65536'), /is not host:port/);
-    refused(() => parseMultiHostUrl('redis+cluster://a:1?x=1'), /with no query string/);
-    refused(() => parseMultiHostUrl('redis://a:1'), /expected redis\+cluster:\/\//);
+    assertConfigError(() => parseMultiHostUrl('redis+cluster://a:1,b'), /"b" is not host:port/);
+    assertConfigError(() => parseMultiHostUrl('redis+cluster://a:0'), /is not host:port/);
+    assertConfigError(() => parseMultiHostUrl('redis+cluster://a:65536'), /is not host:port/);
+    assertConfigError(() => parseMultiHostUrl('redis+cluster://a:1?x=1'), /with no query string/);
+    assertConfigError(() => parseMultiHostUrl('redis://a:1'), /expected redis\+cluster:\/\//);
   });
 
   it('never shows a password that holds a "/" before its "@"', () => {
