@@ -118,7 +118,7 @@ describe('getItems() default window (limit option)', () => {
     const history = [call('A'), call('B'), result('A'), result('B')];
     const session = fixture.session({ limit: 3 });
     await session.addItems(history);
-    // Before issue 9 the window was cut forward to []: no non-empty suffix of the newest 3 is safe.
+    // The window used to be cut forward to []: no non-empty suffix of the newest 3 is safe.
     assert.deepEqual(await session.getItems(), history);
     assert.deepEqual(await fixture.session({ conversationId: session.conversationId, limit: 4 }).getItems(), history);
   });
