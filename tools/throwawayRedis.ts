@@ -110,8 +110,11 @@ const ownedDirs = new Set<string>();
 
 let safetyNetInstalled = false;
 
-/** Synchronous last-resort cleanup: SIGKILL every running server, remove owned dirs. Returns the PIDs killed. */
-function killAllSync(): number[] {
+/**
+ * Synchronous last-resort cleanup (it also works inside 'exit' and signal handlers): SIGKILL every
+ * running server, remove owned dirs, and say so on stderr.
+ */
+function killAllSync(when: string): void {
   const killed: number[] = [];
   for (const server of running) {
     const pid = server.child?.pid;
@@ -133,7 +136,7 @@ function killAllSync(): number[] {
     }
   }
   ownedDirs.clear();
-  return killed;
+  if (killed.length > 0) console.error(`\n${when}: stopped the throwaway redis-server (pid ${killed.join(', ')}).`);
 }
 
 /**
@@ -143,12 +146,11 @@ function killAllSync(): number[] {
 function installSafetyNet(): void {
   if (safetyNetInstalled) return;
   safetyNetInstalled = true;
-  process.on('exit', () => void killAllSync());
+  process.on('exit', () => killAllSync('Exiting'));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     if (process.listenerCount(signal) > 0) continue;
     process.once(signal, () => {
-      const killed = killAllSync();
-      if (killed.length > 0) console.error(`\nInterrupted: stopped the throwaway redis-server (pid ${killed.join(', ')}).`);
+      killAllSync('Interrupted');
       process.exit(128 + (os.constants.signals[signal] ?? 0));
     });
   }
