@@ -58,7 +58,7 @@ describe('windowExtension', () => {
 });
 
 describe('readDefaultWindow', () => {
-  it('the issue: limit 3 after three parallel calls keeps the calls with their results instead of returning nothing', async () => {
+  it('limit 3 after three parallel calls keeps the calls with their results instead of returning nothing', async () => {
     const history = [user('q'), call('1'), call('2'), call('3'), result('1'), result('2'), result('3')];
     const { window, counts, reads } = await windowOf(history, 3);
     assert.deepEqual(window, history.slice(1));
