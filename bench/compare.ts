@@ -1,157 +1,39 @@
 /**
- * The benchmark side by side with the peers and the raw client (issue 5).
- * Run from the repo root with `npm run bench` (builds the package, installs
- * bench/ dependencies when needed, runs this). Options:
- *   --quick        fewer operations and shorter throughput runs (about a minute); does not write docs
- *   --write-docs   write docs/benchmarks.md and docs/benchmarks.svg (the default for a full run)
- *   --no-docs      print only
- *   --only=PARTS   run only some parts, comma-separated: memory, latency, throughput, redis-benchmark (implies --no-docs)
+ * The benchmark, one entry point with its modes. Run from the repo root:
+ *   npm run bench        --mode peers: this package side by side with the peers (LangChain, Mastra, the
+ *                        connect-redis pattern), hand-written node-redis and the SDK's MemorySession;
+ *                        installs bench/ dependencies when needed; writes docs/benchmarks.md on a full run
+ *   npm run bench:core   --mode core: the core operations against hand-written node-redis, in paired,
+ *                        interleaved rounds (median, p99 and mean, ratios, commands and round trips per op)
+ *   tsx bench/compare.ts --mode all   both, one after the other, on the same server
+ * The options of each mode are in compare/peers.ts and compare/core.ts. The change feed's delay across
+ * processes is a separate script, bench/crossInstance.ts (`npm run bench:cross`).
  *
- * Starts its own redis-server on a free loopback port (never 6379), without
- * persistence, and stops it by PID at the end, also on errors.
+ * Starts its own redis-server on a free loopback port (never 6379), without persistence
+ * (tools/throwawayRedis.ts), and stops it by PID at the end, also on errors and on Ctrl-C.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { createClient } from 'redis';
-import type { RawCommandClient } from './lib/commandStats.js';
-import { startBenchServer } from './lib/server.js';
-import { measureOperation, type LatencyResult, type OperationPlan } from './compare/latency.js';
-import { describeMachine } from './compare/machine.js';
-import { itemJsonBytes, measureMemory } from './compare/memory.js';
-import { runRedisBenchmark } from './compare/redisBenchmark.js';
-import { renderConsole, renderMarkdown, renderSvg, type BenchResults } from './compare/report.js';
-import { handWrittenStore } from './compare/stores/handWritten.js';
-import { jsonBlobStore } from './compare/stores/jsonBlob.js';
-import { langchainStore } from './compare/stores/langchain.js';
-import { mastraStore } from './compare/stores/mastra.js';
-import { memorySessionStore } from './compare/stores/memorySession.js';
-import { redisSessionStore } from './compare/stores/redisSession.js';
-import type { Store } from './compare/stores/types.js';
-import { checkTargets } from './compare/targets.js';
-import { medianRun, runThroughput, type ThroughputRun } from './compare/throughput.js';
-import type { ThroughputImplementation } from './compare/throughputWorker.js';
+import { startRedisServer } from '../tools/throwawayRedis.js';
+import { runCore } from './compare/core.js';
+import { runPeers } from './compare/peers.js';
 
-const args = new Set(process.argv.slice(2));
-const QUICK = args.has('--quick');
-const ONLY = [...args].find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
-const runs = (part: string): boolean => !ONLY || ONLY.includes(part);
-const WRITE_DOCS = !ONLY && (args.has('--write-docs') || (!QUICK && !args.has('--no-docs')));
-const TTL_SECONDS = 3600;
-const POOL_SIZE = 4;
-const scale = QUICK ? 0.25 : 1;
+const MODES = ['core', 'peers', 'all'] as const;
+type Mode = (typeof MODES)[number];
 
-const PLANS: OperationPlan[] = [
-  { name: 'append', label: 'append one turn (2 items) at 100', block: 50, rounds: Math.ceil(20 * scale), budgetMs: 3000 * scale },
-  { name: 'read20@100', label: 'read last 20 @ 100', block: 100, rounds: Math.ceil(20 * scale), budgetMs: 3000 * scale },
-  { name: 'read20@1000', label: 'read last 20 @ 1,000', block: 100, rounds: Math.ceil(20 * scale), budgetMs: 3000 * scale },
-  { name: 'read20@10000', label: 'read last 20 @ 10,000', block: 100, rounds: Math.ceil(10 * scale), budgetMs: 4000 * scale },
-  { name: 'pop', label: 'pop', block: 50, rounds: Math.ceil(20 * scale), budgetMs: 3000 * scale },
-  { name: 'clear', label: 'clear (100 items)', block: 20, rounds: Math.ceil(10 * scale), budgetMs: 2000 * scale },
-];
-
-const THROUGHPUT_TIMING = { warmupMs: QUICK ? 300 : 500, measureMs: QUICK ? 1000 : 2000, poolSize: POOL_SIZE };
-/** Each configuration runs this many times, interleaved with the others; the median run is reported. */
-const THROUGHPUT_REPETITIONS = QUICK ? 1 : 3;
-/** A larger young generation for V8: fewer objects of in-flight operations get promoted at high concurrency. */
-export const SEMI_SPACE_FLAG = '--max-semi-space-size=64';
-/** [implementation, conversations, processes, extra node flags] */
-const THROUGHPUT_RUNS: Array<[ThroughputImplementation, number, number, string?]> = [];
-for (const conversations of QUICK ? [64] : [1, 64, 512]) {
-  for (const processes of conversations === 1 ? [1] : [1, 2]) {
-    for (const implementation of ['hand', 'session', 'session-events'] as const) THROUGHPUT_RUNS.push([implementation, conversations, processes]);
-  }
-}
-for (const conversations of QUICK ? [64] : [64, 512]) THROUGHPUT_RUNS.push(['session-pool', conversations, 1]);
-if (!QUICK) for (const implementation of ['hand', 'session'] as const) THROUGHPUT_RUNS.push([implementation, 512, 1, SEMI_SPACE_FLAG]);
-
-function step(message: string): void {
-  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+/** The value of `--mode X` or `--mode=X`; `peers` when absent. */
+function modeOf(args: readonly string[]): Mode {
+  const index = args.findIndex((arg) => arg === '--mode' || arg.startsWith('--mode='));
+  const value = index === -1 ? 'peers' : args[index]!.includes('=') ? args[index]!.slice('--mode='.length) : args[index + 1];
+  if (!MODES.includes(value as Mode)) throw new Error(`--mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as Mode;
 }
 
 async function main(): Promise<void> {
-  const started = performance.now();
-  const server = await startBenchServer();
-  const stopServer = (): void => {
-    try {
-      process.kill(server.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  };
-  // Ctrl-C or a kill must not leave the server behind.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      stopServer();
-      process.exit(130);
-    });
-  }
-  const adminClient = createClient({ url: server.url });
-  adminClient.on('error', (error) => console.error('admin client error:', error));
-  const admin = adminClient as unknown as RawCommandClient;
-  const stores: Store[] = [];
+  const mode = modeOf(process.argv.slice(2));
+  const server = await startRedisServer({ logName: 'bench' });
   try {
-    await adminClient.connect();
-    const redisVersion = /redis_version:(\S+)/.exec(await adminClient.info('server'))?.[1] ?? '?';
-    step(`redis-server ${redisVersion} on ${server.url} (pid ${server.pid})${QUICK ? ', quick run' : ''}`);
-    stores.push(
-      redisSessionStore(server.url, { changeEvents: false, ttl: null }),
-      redisSessionStore(server.url, { changeEvents: true, ttl: null }),
-      redisSessionStore(server.url, { changeEvents: false, ttl: TTL_SECONDS }),
-      redisSessionStore(server.url, { changeEvents: true, ttl: TTL_SECONDS }),
-      await handWrittenStore(server.url, null),
-      await handWrittenStore(server.url, TTL_SECONDS),
-      memorySessionStore(),
-      await langchainStore(server.url),
-      await mastraStore(server.url),
-      await jsonBlobStore(server.url),
-    );
-
-    step('memory per item (1,000 items per store)');
-    const memory = runs('memory') ? await measureMemory(stores, admin) : [];
-
-    const latency: LatencyResult[] = [];
-    for (const plan of runs('latency') ? PLANS : []) {
-      step(`latency: ${plan.label}`);
-      latency.push(...(await measureOperation(plan, stores, admin)));
-    }
-    await admin.sendCommand(['FLUSHALL', 'SYNC']);
-
-    const repetitions = THROUGHPUT_RUNS.map((): ThroughputRun[] => []);
-    for (let repetition = 0; repetition < (runs('throughput') ? THROUGHPUT_REPETITIONS : 0); repetition++) {
-      step(`throughput, pass ${repetition + 1} of ${THROUGHPUT_REPETITIONS}: ${THROUGHPUT_RUNS.length} configurations`);
-      for (const [index, [implementation, conversations, processes, nodeFlags]] of THROUGHPUT_RUNS.entries()) {
-        repetitions[index]!.push(await runThroughput(server.url, admin, implementation, conversations, processes, THROUGHPUT_TIMING, nodeFlags));
-      }
-    }
-    const throughput = repetitions.filter((runs) => runs.length > 0).map(medianRun);
-
-    step('redis-benchmark');
-    const redisBenchmark = runs('redis-benchmark') ? await runRedisBenchmark(server.port, admin, QUICK ? 20_000 : 100_000) : [];
-
-    const results: BenchResults = {
-      machine: describeMachine(redisVersion),
-      quick: QUICK,
-      itemJsonBytes: itemJsonBytes(),
-      stores: stores.map((store) => ({ name: store.name, description: store.description })),
-      plans: runs('latency') ? PLANS : [],
-      latency,
-      memory,
-      throughput,
-      throughputTiming: { ...THROUGHPUT_TIMING, repetitions: THROUGHPUT_REPETITIONS },
-      redisBenchmark,
-      targets: checkTargets(latency, PLANS, memory, throughput),
-      seconds: (performance.now() - started) / 1000,
-    };
-    console.log(renderConsole(results));
-    if (WRITE_DOCS) {
-      const docs = new URL('../docs/', import.meta.url);
-      mkdirSync(docs, { recursive: true });
-      writeFileSync(new URL('benchmarks.md', docs), renderMarkdown(results));
-      writeFileSync(new URL('benchmarks.svg', docs), renderSvg(results));
-      step('wrote docs/benchmarks.md and docs/benchmarks.svg');
-    }
+    if (mode === 'core' || mode === 'all') await runCore(server);
+    if (mode === 'peers' || mode === 'all') await runPeers(server);
   } finally {
-    await Promise.allSettled(stores.map((store) => store.close()));
-    await adminClient.close().catch(() => {});
     await server.stop();
   }
 }

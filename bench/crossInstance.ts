@@ -1,7 +1,7 @@
 /**
  * Cross-instance latency of the change feed: process A appends to a
  * conversation (`addItems`), a listener in process B (`session.subscribe`)
- * receives the change event. Run with `npx tsx bench/crossInstance.ts`.
+ * receives the change event. Run with `npm run bench:cross`.
  *
  * - Starts its own redis-server on a free loopback port (never 6379), without persistence.
  * - A writes one item per write, paced (one write every BENCH_INTERVAL_MS, default 2 ms,
@@ -12,7 +12,7 @@
  *   to "B's listener runs" (A→Redis, the script, the publish, Redis→B, parsing).
  * - Also reports A's write latency (start → addItems resolved) and the delay from the
  *   server's timestamp (`event.at`, whole ms) to B, for context.
- * - Goal (issue 3): p50 under 2 ms and p99 under 10 ms on loopback.
+ * - Goal: p50 under 2 ms and p99 under 10 ms on loopback.
  *
  * Environment: BENCH_WRITES (default 2000), BENCH_INTERVAL_MS (default 2).
  */
@@ -21,7 +21,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeSharedConnections, RedisSession, type ChangeEvent } from '../dist/index.js';
-import { startBenchServer } from './lib/server.js';
+import { startRedisServer } from '../tools/throwawayRedis.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
 import { table } from './lib/table.js';
 
@@ -100,7 +100,7 @@ const row = (name: string, s: LatencySummary) => [name, String(s.count), ms(s.me
 
 /** Process A: starts the server and the listener, writes, and prints the results. */
 async function writer(): Promise<void> {
-  const server = await startBenchServer();
+  const server = await startRedisServer({ logName: 'bench' });
   const conversationId = `xi-${Date.now()}`;
   const session = new RedisSession({ redisUrl: server.url, conversationId, keyPrefix: KEY_PREFIX });
   let child: ChildProcess | undefined;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
 import { closeSharedConnections, RedisSession, RedisSessionError } from 'agents-redis-session';
-import { chat, createDemoAgent, DEMO_PREFIX, DEMO_TTL_SECONDS, describeModel } from './agent.js';
+import { chat, createAgent, DEMO_PREFIX, DEMO_TTL_SECONDS, describeModel } from './agent.js';
 import { DemoSetupError, findRedis, type ThrowawayRedis } from './localRedis.js';
 
 const TENANT_B_PREFIX = 'demo:tenant_b:conv:';
@@ -32,7 +32,7 @@ function runProcess2(redisUrl: string, conversationId: string): Promise<void> {
 
 async function main(redisUrl: string, persistent: boolean): Promise<void> {
   const conversationId = `demo-${Date.now()}`;
-  const agent = createDemoAgent();
+  const agent = createAgent();
   const session = new RedisSession({ redisUrl, conversationId, keyPrefix: DEMO_PREFIX, ttl: DEMO_TTL_SECONDS });
   const tenantB = new RedisSession({ redisUrl, conversationId, keyPrefix: TENANT_B_PREFIX, ttl: DEMO_TTL_SECONDS });
   const redis = createClient({ url: redisUrl }); // raw access, to show what Redis itself reports

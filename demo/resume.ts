@@ -6,7 +6,7 @@
  * Usage: node --import tsx demo/resume.ts <conversation-id>   (REDIS_URL selects the server)
  */
 import { closeSharedConnections, RedisSession } from 'agents-redis-session';
-import { chat, createDemoAgent, DEMO_PREFIX, DEMO_TTL_SECONDS } from './agent.js';
+import { chat, createAgent, DEMO_PREFIX, DEMO_TTL_SECONDS } from './agent.js';
 
 const conversationId = process.argv[2];
 if (!conversationId) {
@@ -18,7 +18,7 @@ const session = new RedisSession({ conversationId, keyPrefix: DEMO_PREFIX, ttl: 
 try {
   const loaded = await session.getItems();
   console.log(`  New RedisSession for ${session.keys.items}: ${loaded.length} items loaded from Redis.`);
-  await chat(createDemoAgent(), session, "What's my name?");
+  await chat(createAgent(), session, "What's my name?");
   console.log(`  Stored: ${(await session.getItems()).length} items.`);
 } finally {
   await session.close();

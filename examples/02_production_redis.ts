@@ -7,12 +7,11 @@
  * - each kind of conversation gets a TTL that fits it.
  *
  * Run: REDIS_URL=redis://localhost:6379/0 npx tsx examples/02_production_redis.ts
- * It deletes everything it wrote before exiting.
+ * (without OPENAI_API_KEY it uses a small offline model, below). It deletes everything it wrote before exiting.
  */
-import { Agent, run, setTracingDisabled } from '@openai/agents';
+import { Agent, run, setTracingDisabled, Usage, type Model } from '@openai/agents';
 import { RedisSession } from 'agents-redis-session';
 import { createClient } from 'redis';
-import { OfflineModel } from '../demo/offlineModel.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://localhost:6379/0';
 
@@ -34,12 +33,28 @@ const TTL_PATTERNS: { ttl: number | null; use: string }[] = [
   { ttl: null, use: 'long-term memory' },
 ];
 
+/**
+ * Without OPENAI_API_KEY the agent runs on this stand-in (no network, no key). It sees only what the
+ * runner sends it, the history the session loaded from Redis plus the new input, and answers from that.
+ */
+const offlineModel: Model = {
+  async getResponse({ input }) {
+    const said = typeof input === 'string' ? [input] : input.flatMap((item) => ('role' in item && item.role === 'user' ? [String(item.content)] : []));
+    const name = said.map((text) => /I'm (\w+)/.exec(text)?.[1]).filter(Boolean).at(-1);
+    const text = said.at(-1)?.includes('my name') ? `Your name is ${name}.` : `Nice to meet you, ${name}!`;
+    return { usage: new Usage(), output: [{ type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] }] };
+  },
+  getStreamedResponse: () => {
+    throw new Error('the offline model does not stream');
+  },
+};
+
 const offline = !process.env.OPENAI_API_KEY;
 if (offline) setTracingDisabled(true);
 const agent = new Agent({
   name: 'Support',
   instructions: 'You are a support assistant. Answer in one short sentence.',
-  ...(offline ? { model: new OfflineModel() } : {}),
+  ...(offline ? { model: offlineModel } : {}),
 });
 
 const runId = Date.now();

@@ -14,18 +14,18 @@
  *   send a message.
  *
  * Run: npx tsx examples/03_multi_instance_demo.ts [--serve]
- * REDIS_URL selects the server (default redis://localhost:6379/0; a throwaway
- * redis-server is started when nothing answers). Without OPENAI_API_KEY it uses
- * the demo's offline model. Exits after the scripted turns, or with --serve
- * keeps serving the page until Ctrl-C.
+ * REDIS_URL selects the server (default redis://localhost:6379/0). Without
+ * OPENAI_API_KEY it uses an offline model (multi-instance/offlineModel.ts).
+ * Exits after the scripted turns, or with --serve keeps serving the page until Ctrl-C.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RedisSessionError } from 'agents-redis-session';
-import { describeModel } from '../demo/agent.js';
-import { DemoSetupError, type ThrowawayRedis } from '../demo/localRedis.js';
+import { redactRedisUrl, RedisSessionError } from 'agents-redis-session';
+import { createClient } from 'redis';
+import { describeModel } from './multi-instance/agent.js';
 import { startFront, type Front } from './multi-instance/front.js';
 import { MULTI_PREFIX, startInstance, type Instance } from './multi-instance/instances.js';
-import { findRedis } from '../demo/localRedis.js';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://localhost:6379/0';
 
 const serve = process.argv.includes('--serve');
 const TURNS = ["Hi, I'm Ada.", "What's the weather in Paris?", "What's my name?"];
@@ -59,27 +59,39 @@ async function waitUntilAllSeen(instances: Instance[], conversationId: string, v
   }
 }
 
-let redisServer: ThrowawayRedis | undefined;
+/** Nothing answers at REDIS_URL. */
+class NoRedisError extends Error {}
+
+/** Fails with a clear message when nothing answers at `url`, before any instance starts. */
+async function checkRedis(url: string): Promise<void> {
+  const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+  client.on('error', () => {}); // connect() rejects with the same error
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    throw new NoRedisError(`no Redis answers at ${redactRedisUrl(url)} (${(error as Error).message}): start one, or set REDIS_URL`);
+  } finally {
+    client.destroy();
+  }
+}
+
 let front: Front | undefined;
 const instances: Instance[] = [];
 
-/** Stops the front, the instances (by PID) and a throwaway redis-server. */
+/** Stops the front and the instances (by PID). */
 async function stopAll(): Promise<void> {
   await front?.close();
   await Promise.all(instances.map((i) => i.stop()));
   if (instances.length > 0) console.log(`Stopped instances ${instances.map((i) => `${i.name} (pid ${i.pid})`).join(', ')}.`);
-  if (redisServer) {
-    await redisServer.stop();
-    console.log(`Stopped the throwaway redis-server (pid ${redisServer.pid}).`);
-  }
 }
 
 async function main(): Promise<void> {
   console.log('agents-redis-session: three agent servers, one conversation\n');
-  const found = await findRedis();
-  redisServer = found.server;
+  await checkRedis(redisUrl);
+  console.log(`Redis:  ${redactRedisUrl(redisUrl)}${process.env.REDIS_URL ? ' (from REDIS_URL)' : ''}`);
   console.log(`Model: ${describeModel()}`);
-  instances.push(...(await Promise.all(['A', 'B', 'C'].map((name) => startInstance(name, found.url)))));
+  instances.push(...(await Promise.all(['A', 'B', 'C'].map((name) => startInstance(name, redisUrl)))));
   front = await startFront(instances.map((i) => i.url));
   console.log(`Round-robin front on ${front.url} → ${instances.map((i) => i.name).join(', ')}\n`);
 
@@ -114,7 +126,7 @@ try {
   await main();
   console.log('Done.');
 } catch (error) {
-  const known = error instanceof DemoSetupError || error instanceof RedisSessionError;
+  const known = error instanceof RedisSessionError || error instanceof NoRedisError;
   console.error(`\nDemo failed: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
 } finally {

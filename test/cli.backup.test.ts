@@ -1,5 +1,5 @@
 /**
- * export/import as a backup that restores (issue 9, item 4), on a real redis-server with the built CLI: a conversation
+ * export/import as a backup that restores, on a real redis-server with the built CLI: a conversation
  * about to expire is exported with an absolute expiry and never makes the file unreadable; what expired in between is
  * skipped and counted; a BOM, an empty conversation and a bad version are handled; --json usage errors are JSON; the
  * import script checks the user's ACL before its first write.

@@ -1,5 +1,5 @@
 /**
- * Terminal injection (issue 9, item 7): stored text that holds escape sequences, C1 controls or bidi overrides is shown
+ * Terminal injection: stored text that holds escape sequences, C1 controls or bidi overrides is shown
  * escaped by every command (show, list, tail, watch, errors), never sent raw to the operator's terminal, and --json
  * output escapes them as \uXXXX.
  */

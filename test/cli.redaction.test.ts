@@ -1,5 +1,5 @@
 /**
- * No CLI output depends on the password (issue 9, item 3, CLI side). Messages are built from redacted targets; the
+ * No CLI output depends on the password. Messages are built from redacted targets; the
  * last line of defence redacts URL-shaped credentials by structure. It used to replace every occurrence of the password
  * text, so a one-letter password was revealed by which letters of the output got starred.
  */

@@ -9,7 +9,8 @@ import {
   watchConversations,
   type ChangeEvent,
 } from 'agents-redis-session';
-import { parseInfo, sleep, waitUntil } from './harness/index.js';
+import { countersDuring } from '../tools/commandStats.js';
+import { sleep, waitUntil } from './harness/index.js';
 import { useSessionFixture, type RawRedis } from './support/sessionFixture.js';
 import { functionCall, user } from './support/items.js';
 
@@ -32,15 +33,7 @@ function collectEvents() {
 
 /** Per-command call counts from INFO commandstats, for what `action` sends. */
 async function commandsDuring(redis: RawRedis, action: () => Promise<unknown>): Promise<Record<string, number>> {
-  await redis.configResetStat();
-  await action();
-  const calls: Record<string, number> = {};
-  for (const [key, value] of parseInfo(await redis.info('commandstats'))) {
-    const match = /calls=(\d+)/.exec(value);
-    if (key.startsWith('cmdstat_') && match) calls[key.slice('cmdstat_'.length)] = Number(match[1]);
-  }
-  delete calls['config|resetstat'];
-  return calls;
+  return Object.fromEntries((await countersDuring(redis, action)).calls);
 }
 
 /** The pub/sub connections the server sees (CLIENT LIST TYPE pubsub). */

@@ -1,6 +1,6 @@
 /**
- * Issue 3: "After a reconnect or a failover, subscriptions come back by
- * themselves." Failover half: a subscription made before a kill -9 of the
+ * After a reconnect or a failover, subscriptions come back by themselves.
+ * Failover half: a subscription made before a kill -9 of the
  * master that serves its conversation receives the events of writes made
  * after the replica took over, without subscribing again. Once on a Redis
  * Cluster (3 masters, 3 replicas), once through Redis Sentinel.

@@ -44,7 +44,7 @@ describe('one subscriber connection per underlying client', () => {
       await client.connect();
       try {
         const connections = await connectionsFor200Subscriptions(() => ({ client, durability, changeEvents: true }));
-        // The client's own connection, plus one subscriber (at most one more, as the issue allows).
+        // The client's own connection, plus one subscriber (at most one more is allowed).
         assert.ok(connections <= 3, `expected at most 3 connections, got ${connections}`);
         await waitUntil(async () => (await serverConnections()) === 1, { timeoutMs: 10_000, description: 'the subscriber closes' });
       } finally {

@@ -1,11 +1,12 @@
 /**
- * Smoke tests of the front door: `demo/main.ts` and the examples run as a new
- * user would run them (separate processes, offline model, no API key) against
- * a harness redis-server, plus the demo's fallback when no Redis answers.
+ * Smoke tests of the front door: `demo/main.ts`, the examples and the README's
+ * offline snippet run as a new user would run them (separate processes, offline
+ * model, no API key) against a harness redis-server, plus the demo's fallback
+ * when no Redis answers.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -121,6 +122,30 @@ describe('demo and examples', { timeout: 4 * SCRIPT_TIMEOUT_MS }, () => {
     assert.match(result.stdout, /tenant_a:conv:support-\d+: Your name is Ada\./);
     assert.match(result.stdout, /tenant_b:conv:support-\d+: Your name is Grace\./);
     assert.equal(await server.command(['DBSIZE']), 0);
+  });
+
+  test("README: the offline variant of 'Use it in your app' runs as it is, without an API key", async () => {
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const section = /^## Use it in your app\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+    const snippets = [...section.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
+    const offline = snippets.filter((code) => /\bModel\b/.test(code));
+    assert.equal(snippets.length, 2, 'the section shows the snippet and its offline variant');
+    assert.equal(offline.length, 1, 'one snippet brings its own model');
+    // Inside the repository, so that 'agents-redis-session' resolves to this package (its built dist/) by name.
+    const dir = join(repo, '.tmp', 'readme-snippets');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `offline-${process.pid}.ts`);
+    writeFileSync(file, offline[0]!);
+    try {
+      const result = await runScript(file, { REDIS_URL: server.url });
+      assertSucceeded(result);
+      assertIncludes(result.stdout, ['You said: Hi, I am Ada. / What is my name?']);
+      assert.equal(await server.command(['LLEN', 'conv:user-123']), 4);
+      const ttl = (await server.command(['TTL', 'conv:user-123'])) as number;
+      assert.ok(ttl > 0 && ttl <= 3600, `TTL ${ttl}`);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   test('demo fallback: with nothing at REDIS_URL it runs its own redis-server and stops it', async () => {

@@ -1,5 +1,5 @@
 /**
- * Keys of another type at a conversation's names (issue 9, items 6 and 10),
+ * Keys of another type at a conversation's names,
  * on a real redis-server: every session call that meets one refuses with a
  * WRONGTYPE error naming the key, deletes nothing and sets no expiry, on the
  * native fast paths (no TTL, events off) as on the script paths.

@@ -1,6 +1,6 @@
 /**
  * applyHistoryMutations on items that Redis's cjson cannot read as written
- * (issue 9, item 13, the Lua part): lone surrogates (JSON.stringify writes
+ * (the Lua part): lone surrogates (JSON.stringify writes
  * them as `\ud800` escapes, which cjson refuses), empty arrays and objects,
  * escapes in the callId. The SDK's MemorySession is the oracle: after the
  * same mutations, both sessions hold the same history. Plain and encrypted

@@ -1,5 +1,5 @@
 /**
- * Nothing is written when a write throws (issue 9, items 2, 6 and 10), on a
+ * Nothing is written when a write throws, on a
  * real redis-server: every writing script × every way it can fail. Redis does
  * not roll back a script's writes when a later command fails, so each script
  * must refuse before its first write (src/scripts/lua/lib/guards.lua).

@@ -6,7 +6,7 @@
  * session operation and nothing more.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import util from 'node:util';
@@ -28,7 +28,9 @@ import { userMessage } from './support/items.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECURITY_DOC = readFileSync(`${ROOT}docs/security.md`, 'utf8');
-const README = readFileSync(`${ROOT}README.md`, 'utf8');
+/** The README, CONTRIBUTING.md and every page of docs/ but security.md, by path. */
+const OTHER_DOCS = ['README.md', 'CONTRIBUTING.md', ...readdirSync(`${ROOT}docs`).filter((name) => name.endsWith('.md') && name !== 'security.md').map((name) => `docs/${name}`)]
+  .map((path) => ({ path, text: readFileSync(`${ROOT}${path}`, 'utf8') }));
 
 // Passwords with URL-special characters, so that both raw and percent-encoded forms are looked for.
 const ADMIN_PASSWORD = 'Adm1n-p@ss:w/rd?#x';
@@ -359,10 +361,11 @@ function asUser(rule: readonly string[], user: string, password: string): string
 }
 
 describe('every ACL rule in the docs is the one the code and the other copies use', () => {
-  it("README's copy of the application rule is docs/security.md's", () => {
-    const line = README.split('\n').find((text) => text.startsWith('ACL SETUSER agents '));
-    assert.ok(line, 'README has the rule');
-    assert.deepEqual(line.split(' '), SECURITY_DOC.split('\n').find((text) => text.startsWith('ACL SETUSER agents '))!.split(' '));
+  it("every copy of the application rule in the README and the other docs is docs/security.md's", () => {
+    const documented = SECURITY_DOC.split('\n').find((text) => text.startsWith('ACL SETUSER agents '))!;
+    const copies = OTHER_DOCS.flatMap(({ path, text }) => [...text.matchAll(/ACL SETUSER agents reset on >\S+ .*?\+wait\b/g)].map((match) => ({ path, rule: match[0] })));
+    assert.ok(copies.some(({ path }) => path === 'docs/cli.md'), "docs/cli.md shows doctor's suggestion of the rule");
+    for (const { path, rule } of copies) assert.deepEqual(rule.split(' '), documented.split(' '), `the copy in ${path}`);
   });
 
   it("doctor's suggested rule is the documented one, for any prefix; applied to a user, every session operation works", async () => {

@@ -56,7 +56,7 @@ describe('RedisSession keys on a standalone server', () => {
     await server.stop();
   });
 
-  it('items live at exactly conv:<id>, so LLEN, LRANGE and TTL work as the README shows', async () => {
+  it('items live at exactly conv:<id>, so LLEN, LRANGE and TTL work as docs/semantics.md shows', async () => {
     assert.equal(DEFAULT_KEY_PREFIX, 'conv:');
     const session = new RedisSession({ conversationId: 'user-123', redisUrl: server.url, ttl: 3600 });
     assert.deepEqual(session.keys, { items: 'conv:user-123', meta: '{conv:user-123}:meta', all: ['conv:user-123', '{conv:user-123}:meta'] });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { MemorySession, type AgentInputItem } from '@openai/agents';
 import { RedisSessionInputError } from 'agents-redis-session';
-import { parseInfo } from './harness/index.js';
+import { countersDuring } from '../tools/commandStats.js';
 import { useSessionFixture, type RawRedis } from './support/sessionFixture.js';
 import { assistant, functionCall, functionResult, user } from './support/items.js';
 
@@ -15,35 +15,14 @@ const fixture = useSessionFixture();
 const messages = (count: number, label = 'm'): AgentInputItem[] => Array.from({ length: count }, (_, i) => user(`${label}${i}`));
 const contentOf = (item: AgentInputItem | undefined): string => String((item as { content?: unknown } | undefined)?.content);
 
-/** Per-command call counts from INFO commandstats. */
-async function commandCalls(redis: RawRedis): Promise<Map<string, number>> {
-  const calls = new Map<string, number>();
-  for (const [key, value] of parseInfo(await redis.info('commandstats'))) {
-    const match = /^calls=(\d+)/.exec(value);
-    if (key.startsWith('cmdstat_') && match) calls.set(key.slice('cmdstat_'.length), Number(match[1]));
-  }
-  return calls;
-}
-
 /** Commands the server executed while `action` ran (commands run inside Lua included), without the INFO probes. */
 async function commandsDuring(redis: RawRedis, action: () => Promise<unknown>): Promise<Record<string, number>> {
-  const countsBefore = await commandCalls(redis);
-  await action();
-  const countsAfter = await commandCalls(redis);
-  const delta: Record<string, number> = {};
-  for (const [name, calls] of countsAfter) {
-    const diff = calls - (countsBefore.get(name) ?? 0);
-    if (diff > 0 && name !== 'info') delta[name] = diff;
-  }
-  return delta;
+  return Object.fromEntries((await countersDuring(redis, action)).calls);
 }
 
 /** How many times the server read from a client socket while `action` ran, not counting the probes. */
 async function readsDuring(redis: RawRedis, action: () => Promise<unknown>): Promise<number> {
-  const reads = async () => Number(parseInfo(await redis.info('stats')).get('total_reads_processed'));
-  const before = await reads();
-  await action();
-  return (await reads()) - before - 1; // the second INFO's own read is counted in its reply
+  return (await countersDuring(redis, action)).readsProcessed;
 }
 
 async function keysExist(redis: RawRedis, keys: readonly string[]): Promise<number> {
@@ -134,7 +113,7 @@ describe('getItems() default window (limit option)', () => {
     const history = [functionCall('A'), functionCall('B'), functionResult('A'), functionResult('B')];
     const session = fixture.session({ limit: 3 });
     await session.addItems(history);
-    // Before issue 9 the window was cut forward to []: no non-empty suffix of the newest 3 is safe.
+    // The window used to be cut forward to []: no non-empty suffix of the newest 3 is safe.
     assert.deepEqual(await session.getItems(), history);
     assert.deepEqual(await fixture.session({ conversationId: session.conversationId, limit: 4 }).getItems(), history);
   });

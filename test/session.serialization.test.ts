@@ -245,7 +245,7 @@ describe('unserializable input', () => {
     ['a Set', () => new Set([1])],
     ['NaN', () => Number.NaN],
     ['Infinity', () => Number.POSITIVE_INFINITY],
-    // Converted silently before issue 9 (item 13); refused now, as JSON cannot carry them faithfully.
+    // Once converted silently; refused now, as JSON cannot carry them faithfully.
     ['a Date', () => new Date(0)],
     ['a Float32Array', () => new Float32Array([1.5])],
     ['an ArrayBuffer', () => new ArrayBuffer(4)],

@@ -11,6 +11,7 @@ import {
   RedisSessionConfigError,
   type RedisSessionOptions,
 } from 'agents-redis-session';
+import { parseCounters } from '../tools/commandStats.js';
 import { startRedisServer, waitUntil } from './harness/index.js';
 import { useSessionFixture, type RawRedis } from './support/sessionFixture.js';
 import { functionCall, userMessage } from './support/items.js';
@@ -152,9 +153,7 @@ describe('RedisSession ttl: atomic with the write', () => {
 
       await session.addItems([userMessage('measured')]);
 
-      const stats = new Map(
-        [...(await inspector.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]),
-      );
+      const stats = parseCounters(await inspector.info('commandstats')).calls;
       assert.equal(stats.get('evalsha'), 1, `commandstats: ${[...stats].join(' ')}`);
       assert.equal(stats.get('eval'), undefined);
       // Every other command counted was run by the script (or is the inspector's own CONFIG RESETSTAT):

@@ -1,6 +1,6 @@
 /**
  * The default window (`limit` option) on a real server: tool calls stay with
- * their results (issue 9, item 9). The window reaches back past `limit` to a
+ * their results. The window reaches back past `limit` to a
  * group's first call, by at most max(limit, 32) items, with one more LRANGE
  * only when the newest `limit` items start inside a group.
  */
@@ -60,8 +60,8 @@ function weatherAgent(model: ScriptedModel) {
   return new Agent({ name: 'Assistant', instructions: 'Answer briefly.', model, tools: [weather] });
 }
 
-describe('default window with parallel tool calls (issue 9, item 9)', () => {
-  it('the issue: limit 3 after three parallel calls returns the calls with their results, not 0 items', async () => {
+describe('default window with parallel tool calls', () => {
+  it('limit 3 after three parallel calls returns the calls with their results, not 0 items', async () => {
     const id = fixture.uniqueId('issue');
     const stored = [
       user('Weather in Oslo, Rome and Lima?'),

@@ -7,7 +7,7 @@
  * (total_reads_processed) per operation.
  */
 import type { AgentInputItem } from '@openai/agents';
-import { diffCounters, snapshotCounters, totalCalls, type RawCommandClient } from '../lib/commandStats.js';
+import { diffCounters, snapshotCounters, totalCalls, type RawCommandClient } from '../../tools/commandStats.js';
 import { conversationItem, conversationItems } from '../lib/items.js';
 import { pairedRatio, summarize, type LatencySummary } from '../lib/stats.js';
 import type { Conversation, Store } from './stores/types.js';

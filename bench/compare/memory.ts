@@ -6,7 +6,7 @@
  * JSON.stringify writes them).
  */
 import { conversationItems } from '../lib/items.js';
-import type { RawCommandClient } from '../lib/commandStats.js';
+import type { RawCommandClient } from '../../tools/commandStats.js';
 import type { Store } from './stores/types.js';
 
 export const MEMORY_ITEMS = 1000;

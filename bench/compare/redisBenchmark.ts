@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { RawCommandClient } from '../lib/commandStats.js';
+import type { RawCommandClient } from '../../tools/commandStats.js';
 import { TURN, WINDOW } from './latency.js';
 
 const run = promisify(execFile);

@@ -1,4 +1,4 @@
-/** The targets of issue 5, checked against one run's results. */
+/** The benchmark's targets (against LangChain, hand-written node-redis, memory per item, throughput), checked against one run's results. */
 import type { LatencyResult, OperationName, OperationPlan } from './latency.js';
 import { latencyRatio } from './latency.js';
 import type { MemoryResult } from './memory.js';

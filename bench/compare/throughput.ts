@@ -7,7 +7,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { RawCommandClient } from '../lib/commandStats.js';
+import type { RawCommandClient } from '../../tools/commandStats.js';
 import { summarize, type LatencySummary } from '../lib/stats.js';
 import type { ThroughputImplementation, WorkerConfig } from './throughputWorker.js';
 

@@ -15,7 +15,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { run } from '@openai/agents';
 import { closeSharedConnections, RedisSession, RedisSessionConfigError, type ChangeEvent } from 'agents-redis-session';
-import { createDemoAgent } from '../../demo/agent.js';
+import { createAgent } from './agent.js';
 import { MULTI_PREFIX, MULTI_TTL_SECONDS } from './instances.js';
 import { OwnWritesSession } from './ownWrites.js';
 import { conversationPage } from './page.js';
@@ -26,7 +26,7 @@ const ECHO_TIMEOUT_MS = 2000;
 
 const name = process.env.INSTANCE_NAME ?? '?';
 const tag = `[instance ${name}]`;
-const agent = createDemoAgent();
+const agent = createAgent();
 
 /** A conversation as this instance holds it: its session and what its subscription has seen. */
 interface Conversation {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { REDIS_INSTALL_HINT, requireBinary } from './requireBinary.js';
+import { REDIS_INSTALL_HINT, requireBinary } from '../../tools/findBinary.js';
 
 /** Result of {@link runRedisCli}. */
 export interface RedisCliResult {

@@ -1,8 +1,8 @@
-import { CLUSTER_BUS_PORT_OFFSET, freePorts } from './freePort.js';
+import { CLUSTER_BUS_PORT_OFFSET, freePorts } from '../../tools/freePort.js';
 import { runRedisCli } from './redisCli.js';
-import { RedisStartError, startRedisServer, type RedisServerHandle } from './redisServer.js';
-import { parseInfo } from './resp.js';
-import { waitUntil } from './waitUntil.js';
+import { RedisStartError, startRedisServer, type RedisServerHandle } from '../../tools/throwawayRedis.js';
+import { parseInfo } from '../../tools/resp.js';
+import { waitUntil } from '../../tools/waitUntil.js';
 
 /** Options for {@link startRedisCluster}. */
 export interface RedisClusterOptions {

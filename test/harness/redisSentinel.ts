@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startRedisServer, type RedisServerHandle } from './redisServer.js';
-import { parseInfo } from './resp.js';
-import { waitUntil } from './waitUntil.js';
+import { startRedisServer, type RedisServerHandle } from '../../tools/throwawayRedis.js';
+import { parseInfo } from '../../tools/resp.js';
+import { waitUntil } from '../../tools/waitUntil.js';
 
 /** Options for {@link startRedisSentinel}. */
 export interface RedisSentinelOptions {

@@ -22,7 +22,7 @@ const refused = (code: () => unknown, name: RegExp) =>
   });
 
 describe('ids and prefixes must be well-formed Unicode', () => {
-  it('the two ids of the issue encode to the same UTF-8 bytes (why they are refused)', () => {
+  it('two ids with different lone surrogates encode to the same UTF-8 bytes (why they are refused)', () => {
     assert.deepEqual(Buffer.from('user-\ud800'), Buffer.from('user-\udfff'));
   });
 

@@ -52,7 +52,7 @@ describe('windowExtension', () => {
 });
 
 describe('readDefaultWindow', () => {
-  it('the issue: limit 3 after three parallel calls keeps the calls with their results instead of returning nothing', async () => {
+  it('limit 3 after three parallel calls keeps the calls with their results instead of returning nothing', async () => {
     const history = [user('q'), functionCall('1'), functionCall('2'), functionCall('3'), functionResult('1'), functionResult('2'), functionResult('3')];
     const { window, counts, reads } = await windowOf(history, 3);
     assert.deepEqual(window, history.slice(1));

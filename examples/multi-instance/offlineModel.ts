@@ -10,8 +10,8 @@ import {
 } from '@openai/agents';
 
 /**
- * A tiny deterministic stand-in for an LLM, so the demo and examples run with
- * no network and no API key. It only ever sees what the runner sends it, which
+ * A tiny deterministic stand-in for an LLM, so this example (and the
+ * quick-start demo) run with no network and no API key. It only ever sees what the runner sends it, which
  * is the history loaded from the session plus the new input, so whatever it
  * "remembers" really came from Redis.
  *

@@ -1,15 +1,22 @@
+/**
+ * Throwaway redis-server processes on loopback, shared by the tests (test/harness), the demo and the
+ * benchmark: a free 127.0.0.1 port (never 6379, the shared Redis), no persistence (`--save ''
+ * --appendonly no`), ready once it answers PING, stopped by PID. `redis-server` is the first one on
+ * PATH, so putting another server's bin/ first on PATH (the server matrix) starts that one. Anything
+ * still running when the process exits, or is interrupted, is killed.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, reservePort } from './freePort.js';
-import { REDIS_INSTALL_HINT, requireBinary } from './requireBinary.js';
+import { freePort, reservePort, SHARED_REDIS_PORT } from './freePort.js';
+import { REDIS_INSTALL_HINT, requireBinary } from './findBinary.js';
 import { respCommand, type RespValue } from './resp.js';
 import { StopWaiting, waitUntil } from './waitUntil.js';
 
 /** Options for {@link startRedisServer}. */
 export interface RedisServerOptions {
-  /** Port to listen on. Default: a free port (and a retry with another one if it was taken meanwhile). */
+  /** Port to listen on (never 6379). Default: a free port (and a retry with another one if it was taken meanwhile). */
   port?: number;
   /** Extra `redis-server` arguments, appended after the defaults, so they override them (e.g. `['--appendonly', 'yes']`). */
   args?: string[];
@@ -36,7 +43,7 @@ export interface RedisServerOptions {
 
 /** Options for {@link RedisServerHandle.stop}. */
 export interface StopOptions {
-  /** Keep the temp dir (data, log) even if the harness created it. Default false. */
+  /** Keep the temp dir (data, log) even if this module created it. Default false. */
   keepDir?: boolean;
   /** Wait this long after SIGTERM before sending SIGKILL. Default 30000 ms. */
   timeoutMs?: number;
@@ -59,14 +66,14 @@ export interface RedisServerHandle {
   readonly running: boolean;
   /** Sends one command over a fresh connection (AUTH included) and returns the reply. */
   command(args: readonly string[], timeoutMs?: number): Promise<RespValue>;
-  /** SIGTERM, wait for exit (bounded), then SIGKILL. Removes a harness-created dir unless `keepDir`. Idempotent. */
+  /** SIGTERM, wait for exit (bounded), then SIGKILL. Removes the dir it created unless `keepDir`. Idempotent. */
   stop(options?: StopOptions): Promise<void>;
   /** SIGKILL (a crash: no shutdown save), wait for exit. Keeps the dir so `restart()` can reuse it. */
   kill9(): Promise<void>;
   /**
    * Stops the server if running (keeping its dir), then starts it again with the same
    * port, arguments and dir, and waits until it answers PING. After a plain `stop()`
-   * a harness-created dir is gone, so the server restarts with an empty dir.
+   * a dir it created is gone, so the server restarts with an empty dir.
    */
   restart(): Promise<void>;
   /** Last `lines` lines of the log file plus anything the process wrote to stdout/stderr. */
@@ -98,18 +105,23 @@ export function isPidAlive(pid: number): boolean {
 const running = new Set<RedisServer>();
 /** Every server started and not yet cleaned up by {@link stopAllRedisServers}. */
 const started = new Set<RedisServer>();
-/** Temp dirs created by the harness and not yet removed. */
+/** Temp dirs created by this module and not yet removed. */
 const ownedDirs = new Set<string>();
 
 let safetyNetInstalled = false;
 
-/** Synchronous last-resort cleanup: SIGKILL every running server, remove owned dirs. */
-function killAllSync(): void {
+/**
+ * Synchronous last-resort cleanup (it also works inside 'exit' and signal handlers): SIGKILL every
+ * running server, remove owned dirs, and say so on stderr.
+ */
+function killAllSync(when: string): void {
+  const killed: number[] = [];
   for (const server of running) {
     const pid = server.child?.pid;
     if (pid !== undefined) {
       try {
         process.kill(pid, 'SIGKILL');
+        killed.push(pid);
       } catch {
         // already gone
       }
@@ -124,6 +136,7 @@ function killAllSync(): void {
     }
   }
   ownedDirs.clear();
+  if (killed.length > 0) console.error(`\n${when}: stopped the throwaway redis-server (pid ${killed.join(', ')}).`);
 }
 
 /**
@@ -133,11 +146,11 @@ function killAllSync(): void {
 function installSafetyNet(): void {
   if (safetyNetInstalled) return;
   safetyNetInstalled = true;
-  process.on('exit', killAllSync);
+  process.on('exit', () => killAllSync('Exiting'));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     if (process.listenerCount(signal) > 0) continue;
     process.once(signal, () => {
-      killAllSync();
+      killAllSync('Interrupted');
       process.exit(128 + (os.constants.signals[signal] ?? 0));
     });
   }
@@ -323,6 +336,9 @@ export function redisServerBinary(): string {
  * within `startTimeoutMs`, or if `redis-server` is not installed.
  */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServerHandle> {
+  if (options.port === SHARED_REDIS_PORT) {
+    throw new Error(`refusing to start a throwaway redis-server on port ${SHARED_REDIS_PORT}: that is the shared Redis; leave port unset for a free one`);
+  }
   const binary = redisServerBinary();
   installSafetyNet();
   const logName = options.logName ?? 'redis';
@@ -367,7 +383,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 
 /**
  * Stops every server started by this module (SIGTERM, then SIGKILL) and removes
- * the temp dirs the harness created. Safe to call more than once.
+ * the temp dirs this module created. Safe to call more than once.
  */
 export async function stopAllRedisServers(): Promise<void> {
   const servers = [...started];

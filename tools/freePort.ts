@@ -3,8 +3,11 @@ import net from 'node:net';
 /** Offset between a Redis Cluster node's client port and its cluster bus port. */
 export const CLUSTER_BUS_PORT_OFFSET = 10000;
 
+/** The port of the machine's shared Redis: never handed out, never used by a throwaway server. */
+export const SHARED_REDIS_PORT = 6379;
+
 /** Ports that must never be handed out (the shared Redis and its would-be bus port). */
-const FORBIDDEN_PORTS = new Set<number>([6379, 6379 + CLUSTER_BUS_PORT_OFFSET]);
+const FORBIDDEN_PORTS = new Set<number>([SHARED_REDIS_PORT, SHARED_REDIS_PORT + CLUSTER_BUS_PORT_OFFSET]);
 
 /**
  * Ports already handed out by this process. Never handed out twice, so two

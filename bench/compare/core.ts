@@ -1,26 +1,23 @@
 /**
- * Benchmark of RedisSession's core operations against hand-written node-redis
- * commands doing the same job. Run with `npm run bench:core`.
+ * The `core` mode of the benchmark (bench/compare.ts): RedisSession's core operations against
+ * hand-written node-redis commands doing the same job (the two stores of stores/redisSession.ts and
+ * stores/handWritten.ts, without and with a TTL), measured in the same run so the ratios hold.
  *
- * - Starts its own redis-server on a free loopback port (never 6379), without persistence.
- * - Measures sequential latency (one operation in flight) of getItems(20) at a
- *   history of 100 and 10,000 items, addItems (one turn: 2 items) and popItem,
- *   each for RedisSession and for hand-written commands, without and with a TTL.
- * - Variants run in interleaved blocks (rounds A/B/A/B, order reversed every
- *   other round) after a warm-up, so drift on a small machine does not bias the ratios.
- * - Counts commands per operation with INFO commandstats. Commands that a Lua
- *   script runs with redis.call ARE counted in commandstats (an EVALSHA of
- *   popItem shows up as evalsha=1, rpop=1, expire=2), so "sent" comes from the
- *   top-level commands only (evalsha, or lrange/rpop for the session's no-TTL
- *   reads) and "in Lua" lists the rest; see lib/commandStats.ts.
+ * - Measures sequential latency (one operation in flight) of getItems(20) at a history of 100 and
+ *   10,000 items, addItems (one turn: 2 items) and popItem.
+ * - Variants run in interleaved blocks (rounds A/B/A/B, order reversed every other round) after a
+ *   warm-up, so drift on a small machine does not bias the ratios; each ratio is the median over
+ *   rounds of the ratio of block medians, and the table gives median, p99 and mean of each variant.
+ * - Counts commands per operation with INFO commandstats. Commands that a Lua script runs with
+ *   redis.call ARE counted in commandstats (an EVALSHA of popItem shows up as evalsha=1, rpop=1,
+ *   expire=2), so "sent" and "in Lua" come from a MONITOR sample; see tools/commandStats.ts.
  * - Round trips per operation come from the server's total_reads_processed.
  *
- * Environment: BENCH_ITERATIONS (per variant, default 6000), BENCH_ROUNDS (default 120: blocks of 50).
+ * Environment: BENCH_ITERATIONS (per variant, default 6000), BENCH_ROUNDS (default 120: blocks of 50),
+ * BENCH_CHANGE_EVENTS=1 (sessions with change events on).
  */
 import os from 'node:os';
 import { createClient } from 'redis';
-import type { AgentInputItem } from '@openai/agents';
-import { closeSharedConnections, RedisSession } from '../dist/index.js';
 import {
   addDeltas,
   diffCounters,
@@ -32,17 +29,19 @@ import {
   type CommandOrigins,
   type CounterDelta,
   type RawCommandClient,
-} from './lib/commandStats.js';
-import { conversationItem, conversationItems } from './lib/items.js';
-import { startBenchServer } from './lib/server.js';
-import { pairedRatio, summarize, type LatencySummary } from './lib/stats.js';
-import { table } from './lib/table.js';
+} from '../../tools/commandStats.js';
+import type { RedisServerHandle } from '../../tools/throwawayRedis.js';
+import { conversationItems } from '../lib/items.js';
+import { pairedRatio, summarize, type LatencySummary } from '../lib/stats.js';
+import { table } from '../lib/table.js';
+import { TURN, WINDOW } from './latency.js';
+import { handWrittenStore } from './stores/handWritten.js';
+import { redisSessionStore } from './stores/redisSession.js';
+import type { Conversation, Store } from './stores/types.js';
 
-const WINDOW = 20;
 const TTL_SECONDS = 3600;
 const SMALL_HISTORY = 100;
 const LARGE_HISTORY = 10_000;
-const KEY_PREFIX = 'bench:';
 const ITERATIONS = positiveInteger('BENCH_ITERATIONS', 6000);
 const ROUNDS = positiveInteger('BENCH_ROUNDS', 120);
 const BLOCK = Math.ceil(ITERATIONS / ROUNDS);
@@ -103,122 +102,44 @@ function expectItem(result: unknown): void {
 
 function expectAnything(): void {}
 
-const parseAll = (entries: string[]): unknown[] => entries.map((entry) => JSON.parse(entry) as unknown);
-const parseOne = (entry: string | null): unknown => (entry === null ? undefined : JSON.parse(entry));
-/** The session's metadata key for an items key: the hand-written TTL paths slide it too, doing the same job. */
-const metaKey = (itemsKey: string): string => `{${itemsKey}}:meta`;
-
-async function main(): Promise<void> {
+/** Runs the core benchmark against `server` and prints its tables and verdicts. */
+export async function runCore(server: RedisServerHandle): Promise<void> {
   const started = performance.now();
-  const server = await startBenchServer();
   const admin = createClient({ url: server.url });
-  const hand = createClient({ url: server.url });
   admin.on('error', (error) => console.error('admin client error:', error));
-  hand.on('error', (error) => console.error('hand-written client error:', error));
-  const sessions: RedisSession[] = [];
+  const stores: Array<{ store: Store; implementation: Implementation; ttl: boolean }> = [];
   try {
     await admin.connect();
-    await hand.connect();
     const redisVersion = /redis_version:(\S+)/.exec(await admin.info('server'))?.[1] ?? '?';
-
-    const fill = async (key: string, count: number): Promise<void> => {
-      const entries = conversationItems(count).map((item) => JSON.stringify(item));
-      const multi = admin.multi().del(key);
-      for (let i = 0; i < entries.length; i += 1000) multi.rPush(key, entries.slice(i, i + 1000));
-      await multi.exec();
-    };
-    await fill(`${KEY_PREFIX}history-${SMALL_HISTORY}`, SMALL_HISTORY);
-    await fill(`${KEY_PREFIX}history-${LARGE_HISTORY}`, LARGE_HISTORY);
-
-    // One turn: a user message and the assistant's answer.
-    const turn: AgentInputItem[] = [conversationItem(100_000), conversationItem(100_003)];
-    const session = (conversationId: string, ttl: boolean): RedisSession => {
-      const created = new RedisSession({
-        redisUrl: server.url,
-        keyPrefix: KEY_PREFIX,
-        conversationId,
-        ttl: ttl ? TTL_SECONDS : null,
-        changeEvents: CHANGE_EVENTS,
-      });
-      sessions.push(created);
-      return created;
-    };
+    for (const ttl of [false, true]) {
+      const seconds = ttl ? TTL_SECONDS : null;
+      stores.push({ store: redisSessionStore(server.url, { changeEvents: CHANGE_EVENTS, ttl: seconds }), implementation: 'session', ttl });
+      stores.push({ store: await handWrittenStore(server.url, seconds), implementation: 'hand-written', ttl });
+    }
 
     const variants: Variant[] = [];
-    const add = (variant: Omit<Variant, 'samples' | 'measured' | 'counters'>): void => {
-      variants.push({ ...variant, samples: new Float64Array(BLOCK * ROUNDS), measured: 0, counters: emptyDelta() });
-    };
-    const noPreparation = async (): Promise<void> => {};
-
-    for (const ttl of [false, true]) {
-      const suffix = ttl ? 'ttl' : 'nottl';
-      // Reads: every variant reads the same list of a given size.
-      for (const size of [SMALL_HISTORY, LARGE_HISTORY]) {
-        const key = `${KEY_PREFIX}history-${size}`;
-        const operation: Operation = size === SMALL_HISTORY ? 'getItems(20)@100' : 'getItems(20)@10000';
-        const reader = session(`history-${size}`, ttl);
-        add({ operation, implementation: 'session', ttl, run: () => reader.getItems(WINDOW), prepare: noPreparation, check: expectItems(WINDOW) });
-        add({
-          operation,
-          implementation: 'hand-written',
-          ttl,
-          run: ttl
-            ? async () => {
-                const [entries] = await hand.multi().lRange(key, -WINDOW, -1).expire(key, TTL_SECONDS).expire(metaKey(key), TTL_SECONDS).exec();
-                return parseAll(entries as unknown as string[]);
-              }
-            : async () => parseAll(await hand.lRange(key, -WINDOW, -1)),
-          prepare: noPreparation,
-          check: expectItems(WINDOW),
-        });
+    for (const { store, implementation, ttl } of stores) {
+      const name = variantName({ implementation, ttl }).replace(' ', '-');
+      const conversation = (id: string): Conversation => store.conversation(`core-${name}-${id}`);
+      const add = (operation: Operation, run: () => Promise<unknown>, prepare: (iterations: number) => Promise<void>, check: (result: unknown) => void): void => {
+        variants.push({ operation, implementation, ttl, run, prepare, check, samples: new Float64Array(BLOCK * ROUNDS), measured: 0, counters: emptyDelta() });
+      };
+      const refill = async (target: Conversation, count: number): Promise<void> => {
+        await target.clear();
+        await target.fill(conversationItems(count));
+      };
+      // Reads: every variant reads a list of the same size, filled once.
+      for (const [operation, size] of [['getItems(20)@100', SMALL_HISTORY], ['getItems(20)@10000', LARGE_HISTORY]] as const) {
+        const reader = conversation(`history-${size}`);
+        await refill(reader, size);
+        add(operation, () => reader.last(WINDOW), async () => {}, expectItems(WINDOW));
       }
-
       // addItems: each block starts from a history of 100 items.
-      const writer = session(`add-${suffix}`, ttl);
-      const handAddKey = `${KEY_PREFIX}add-hand-${suffix}`;
-      add({
-        operation: 'addItems(2)',
-        implementation: 'session',
-        ttl,
-        run: () => writer.addItems(turn),
-        prepare: () => fill(writer.keys.items, SMALL_HISTORY),
-        check: expectAnything,
-      });
-      add({
-        operation: 'addItems(2)',
-        implementation: 'hand-written',
-        ttl,
-        run: ttl
-          ? () => hand.multi().rPush(handAddKey, turn.map((item) => JSON.stringify(item))).expire(handAddKey, TTL_SECONDS).expire(metaKey(handAddKey), TTL_SECONDS).exec()
-          : () => hand.rPush(handAddKey, turn.map((item) => JSON.stringify(item))),
-        prepare: () => fill(handAddKey, SMALL_HISTORY),
-        check: expectAnything,
-      });
-
+      const writer = conversation('add');
+      add('addItems(2)', () => writer.append(TURN), () => refill(writer, SMALL_HISTORY), expectAnything);
       // popItem: each block starts with enough items to pop and 100 left over.
-      const popper = session(`pop-${suffix}`, ttl);
-      const handPopKey = `${KEY_PREFIX}pop-hand-${suffix}`;
-      add({
-        operation: 'popItem',
-        implementation: 'session',
-        ttl,
-        run: () => popper.popItem(),
-        prepare: (iterations) => fill(popper.keys.items, iterations + SMALL_HISTORY),
-        check: expectItem,
-      });
-      add({
-        operation: 'popItem',
-        implementation: 'hand-written',
-        ttl,
-        run: ttl
-          ? async () => {
-              const [entry] = await hand.multi().rPop(handPopKey).expire(handPopKey, TTL_SECONDS).expire(metaKey(handPopKey), TTL_SECONDS).exec();
-              return parseOne(entry as unknown as string | null);
-            }
-          : async () => parseOne(await hand.rPop(handPopKey)),
-        prepare: (iterations) => fill(handPopKey, iterations + SMALL_HISTORY),
-        check: expectItem,
-      });
+      const popper = conversation('pop');
+      add('popItem', () => popper.pop!(), (iterations) => refill(popper, iterations + SMALL_HISTORY), expectItem);
     }
     // Group by operation so that session and hand-written blocks of one operation run back to back.
     const operationOrder: Operation[] = ['getItems(20)@100', 'getItems(20)@10000', 'addItems(2)', 'popItem'];
@@ -264,10 +185,8 @@ async function main(): Promise<void> {
       seconds: (performance.now() - started) / 1000,
     });
   } finally {
-    await Promise.allSettled(sessions.map((session) => session.close()));
-    await closeSharedConnections();
-    await Promise.allSettled([admin.close(), hand.close()]);
-    await server.stop();
+    await Promise.allSettled(stores.map(({ store }) => store.close()));
+    await admin.close().catch(() => {});
   }
 }
 
@@ -324,7 +243,7 @@ function report(variants: Variant[], environment: { redisVersion: string; port: 
   }
   console.log(
     'hand-written: LRANGE key -20 -1 + JSON.parse each, RPUSH key ...JSON.stringify(items), RPOP + JSON.parse; with ttl, inside\n' +
-      'MULTI ... EXPIRE key EXEC (one key; the session slides both of its keys, items and metadata).\n' +
+      'MULTI ... EXPIRE key EXPIRE meta EXEC (both keys, as the session slides its items and its metadata).\n' +
       'executed/op: every command Redis ran (INFO commandstats). sent/op: commands the client sent (EVALSHA counts once); ' +
         'in Lua/op: commands its script ran (split read from a MONITOR sample). server µs/op: commandstats usec of the sent commands.\n',
   );
@@ -387,8 +306,3 @@ function report(variants: Variant[], environment: { redisVersion: string; port: 
   const missed = verdicts.filter((row) => row[3] === 'MISS').length;
   console.log(`\n${missed === 0 ? 'All targets met.' : `${missed} target(s) missed.`} Total runtime ${environment.seconds.toFixed(1)} s.`);
 }
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});

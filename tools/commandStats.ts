@@ -1,6 +1,6 @@
 import { createClient } from 'redis';
 /**
- * Server-side command counting with `INFO stats commandstats`.
+ * Server-side command counting with `INFO stats commandstats`, for the benchmark and the tests.
  *
  * How Redis counts (checked on Redis 7.0): `cmdstat_<name>:calls` counts every
  * command the server *executes*, including the commands a Lua script runs with
@@ -81,6 +81,17 @@ export function diffCounters(before: ServerCounters, after: ServerCounters): Cou
   };
 }
 
+/**
+ * What the server did while `action` ran: calls per command (commands run inside Lua scripts and EXEC
+ * included, the probes' own INFO left out) and socket reads (the second probe's own read left out).
+ */
+export async function countersDuring(client: RawCommandClient, action: () => Promise<unknown>): Promise<CounterDelta> {
+  const before = await snapshotCounters(client);
+  await action();
+  const delta = diffCounters(before, await snapshotCounters(client));
+  return { ...delta, readsProcessed: delta.readsProcessed - 1 };
+}
+
 /** Sums deltas (for example, of several measured blocks of one variant). */
 export function addDeltas(total: CounterDelta, delta: CounterDelta): CounterDelta {
   const calls = new Map(total.calls);
@@ -156,6 +167,7 @@ export function serverTimeUs(delta: CounterDelta, sent: ReadonlyMap<string, numb
   for (const [name, time] of delta.usec) if (sent.has(name)) total += time;
   return total;
 }
+
 /** Sum of the counts in a map. */
 export function totalCalls(calls: ReadonlyMap<string, number>): number {
   let total = 0;
