@@ -75,7 +75,11 @@ export class SharedConnection {
   }
 }
 
-/** The connections of every copy of this package in the process, by endpoint and timeouts. */
+/**
+ * The connections of every copy of this package in the process, by endpoint and timeouts. Every copy uses the
+ * entries any copy made, so their methods (`isOpen` included) are part of the registry's version: changing them
+ * needs a new version suffix in `processWide`.
+ */
 const registry = processWide('sharedConnections', () => new Map<string, SharedConnection>());
 
 /**

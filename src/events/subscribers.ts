@@ -23,7 +23,8 @@ export interface SubscriberSource {
 
 /**
  * Subscriber connections of every copy of this package in the process: of URL connections (closed by
- * `closeSharedConnections`), and of clients passed in, by client (forgotten with the client).
+ * `closeSharedConnections`), and of clients passed in, by client (forgotten with the client). Every copy uses
+ * the hubs any copy made, so their methods (`isOpen` included) are part of the registry's version.
  */
 const hubs = processWide('subscriberHubs', () => ({
   shared: new Map<object, SubscriberHub>(),
