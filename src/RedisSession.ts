@@ -8,9 +8,9 @@ import type {
 } from '@openai/agents';
 import { conversationKeys, DEFAULT_KEY_PREFIX, validateConversationId, validateKeyPrefix, type ConversationKeys } from './config/keys.js';
 import { validateLimits } from './config/limits.js';
-import { checkOptionNames, SESSION_OPTIONS } from './config/optionNames.js';
+import { checkOptionNames } from './config/optionNames.js';
 import { INSPECT_CUSTOM, inspectFacts } from './config/redaction.js';
-import { validateChangeEvents, validateLimit, validateTimeout, validateTtl, type RedisSessionOptions } from './config/options.js';
+import { validateChangeEvents, validateLimit, validateTtl } from './config/options.js';
 import { connectionOf, type RedisCommandTarget } from './connection/commandTarget.js';
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
 import { isDeadlineError } from './connection/deadline.js';
@@ -40,6 +40,7 @@ import { scripts } from './scripts/index.js';
 import { encryptedCodec } from './encryption/encryptedCodec.js';
 import { validateEncryption } from './encryption/keyring.js';
 import { plainCodec, type ItemCodec } from './serialization/itemCodec.js';
+import { SESSION_OPTIONS, type RedisSessionOptions } from './sessionOptions.js';
 
 /** Operations that change the history: when their reply does not come in time, their outcome is unknown. */
 const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
@@ -134,18 +135,8 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     // Ciphertext never goes out on pub/sub: events of an encrypted conversation carry counts only.
     if (events[0] === '1' && !this.codec.eventsCarryItems) events = ['2', events[1], events[2]];
     this.scriptArgs = [this.ttlArg, ...events, String(limits.maxItems), limits.overflow];
-    const connectTimeoutMs = validateTimeout(options.connectTimeoutMs, 'connectTimeoutMs');
-    const commandTimeoutMs = validateTimeout(options.commandTimeoutMs, 'commandTimeoutMs');
-    this.timeouts = { connectTimeoutMs, commandTimeoutMs };
-    this.connection = connectionSource({
-      client: options.client,
-      redisUrl: options.redisUrl,
-      cluster: options.cluster,
-      sentinel: options.sentinel,
-      durability: options.durability,
-      tls: options.tls,
-      timeouts: this.timeouts,
-    });
+    this.connection = connectionSource(options);
+    this.timeouts = this.connection.timeouts;
   }
 
   /**
