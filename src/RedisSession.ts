@@ -15,11 +15,20 @@ import { connectionOf, type RedisCommandTarget } from './connection/commandTarge
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
 import { isDeadlineError } from './connection/deadline.js';
 import { toSessionError } from './connection/errorMapping.js';
-import { RedisSessionConfigError, RedisSessionConnectionError, RedisSessionError, RedisSessionInputError } from './errors.js';
+import {
+  RedisSessionConfigError,
+  RedisSessionConnectionError,
+  RedisSessionError,
+  RedisSessionInputError,
+} from './errors.js';
 import { prepareMutations } from './history/mutations.js';
 import { readDefaultWindow, trimToSafeBoundary } from './history/safeWindow.js';
 import { prepareTransaction } from './history/transactions.js';
-import { conversationChannel, type ChangeListener, type SubscribeOptions } from './events/changeEvent.js';
+import {
+  conversationChannel,
+  type ChangeListener,
+  type SubscribeOptions,
+} from './events/changeEvent.js';
 import { deliverEvents } from './events/delivery.js';
 import type { SubscriberHub } from './events/subscriberHub.js';
 import { subscriberHub } from './events/subscribers.js';

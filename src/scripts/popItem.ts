@@ -18,7 +18,7 @@ export class PopItem extends TypedScript<ScriptContext, void, string | null> {
 
   /** Pops with a plain RPOP when the context needs nothing else (no TTL, no events); else runs the script. */
   override async run(target: RedisCommandTarget, context: ScriptContext): Promise<string | null> {
-    if (popNeedsNoScript(context)) return target.rPop(context.keys.items).catch(namingKey(context.keys.items, 'list'));
+    if (popNeedsNoScript(context)) return this.reply(await target.rPop(context.keys.items).catch(namingKey(context.keys.items, 'list')));
     return super.run(target, context);
   }
 }
