@@ -8,16 +8,15 @@ import type {
 } from '@openai/agents';
 import { conversationKeys, DEFAULT_KEY_PREFIX, validateConversationId, validateKeyPrefix, type ConversationKeys } from './config/keys.js';
 import { validateLimits } from './config/limits.js';
-import { checkOptionNames, SESSION_OPTIONS } from './config/optionNames.js';
+import { checkOptionNames } from './config/optionNames.js';
 import { INSPECT_CUSTOM, inspectFacts } from './config/redaction.js';
-import { validateChangeEvents, validateLimit, validateTimeout, validateTtl, type RedisSessionOptions } from './config/options.js';
+import { validateChangeEvents, validateLimit, validateTtl } from './config/options.js';
 import { connectionOf, type RedisCommandTarget } from './connection/commandTarget.js';
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
 import { isDeadlineError } from './connection/deadline.js';
-import { namingKey, toSessionError } from './connection/errorMapping.js';
+import { toSessionError } from './connection/errorMapping.js';
 import {
   RedisSessionConfigError,
-  RedisSessionConflictError,
   RedisSessionConnectionError,
   RedisSessionError,
   RedisSessionInputError,
@@ -27,8 +26,6 @@ import { readDefaultWindow, trimToSafeBoundary } from './history/safeWindow.js';
 import { prepareTransaction } from './history/transactions.js';
 import {
   conversationChannel,
-  eventArguments,
-  eventArgumentsFor,
   type ChangeListener,
   type SubscribeOptions,
 } from './events/changeEvent.js';
@@ -36,10 +33,11 @@ import { deliverEvents } from './events/delivery.js';
 import type { SubscriberHub } from './events/subscriberHub.js';
 import { subscriberHub } from './events/subscribers.js';
 import { defaultLogger, mayLogContent, type Logger } from './logger.js';
-import { scripts } from './scripts/index.js';
+import { scriptContext, scripts, type ScriptContext } from './scripts/index.js';
 import { encryptedCodec } from './encryption/encryptedCodec.js';
 import { validateEncryption } from './encryption/keyring.js';
 import { plainCodec, type ItemCodec } from './serialization/itemCodec.js';
+import { SESSION_OPTIONS, type RedisSessionOptions } from './sessionOptions.js';
 
 /** Operations that change the history: when their reply does not come in time, their outcome is unknown. */
 const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
@@ -87,15 +85,10 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   /** The longest history kept (the `maxItems` option), or `undefined` for no limit. */
   readonly maxItems: number | undefined;
 
-  private readonly ttlArg: string;
-  /**
-   * ARGV[1..6] of the writing scripts: the TTL, the change-event arguments
-   * (see src/scripts/lua/lib/changeEvents.lua), maxItems and overflow (lib/historyLimit.lua).
-   */
-  private readonly scriptArgs: readonly [string, string, string, string, string, string];
+  /** What every script call of this conversation takes: its keys, TTL, change-event settings and history limit. */
+  private readonly scriptContext: ScriptContext;
   /** Turns items into stored entries and back: plain JSON, or encrypted. */
   private readonly codec: ItemCodec;
-  private readonly timeouts: { connectTimeoutMs: number; commandTimeoutMs: number };
   private readonly subscriptions = new Set<() => Promise<void>>();
   private readonly logger: Logger;
   private readonly connection: ConnectionSource;
@@ -120,7 +113,6 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     this.keys = conversationKeys(this.keyPrefix, this.conversationId);
     const ttl = validateTtl(options.ttl);
     this.ttl = ttl === 0 ? null : ttl;
-    this.ttlArg = String(ttl);
     this.limit = options.limit === undefined ? undefined : validateLimit(options.limit, 'limit');
     this.logger = options.logger ?? defaultLogger;
     this.changeEvents = validateChangeEvents(options.changeEvents);
@@ -130,22 +122,18 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
       options.encryption === undefined
         ? plainCodec(limits.maxItemBytes)
         : encryptedCodec(validateEncryption(options.encryption), this.conversationId, this.keys.items, limits.maxItemBytes);
-    let events = eventArguments(this.changeEvents, this.conversationId, this.keyPrefix);
-    // Ciphertext never goes out on pub/sub: events of an encrypted conversation carry counts only.
-    if (events[0] === '1' && !this.codec.eventsCarryItems) events = ['2', events[1], events[2]];
-    this.scriptArgs = [this.ttlArg, ...events, String(limits.maxItems), limits.overflow];
-    const connectTimeoutMs = validateTimeout(options.connectTimeoutMs, 'connectTimeoutMs');
-    const commandTimeoutMs = validateTimeout(options.commandTimeoutMs, 'commandTimeoutMs');
-    this.timeouts = { connectTimeoutMs, commandTimeoutMs };
-    this.connection = connectionSource({
-      client: options.client,
-      redisUrl: options.redisUrl,
-      cluster: options.cluster,
-      sentinel: options.sentinel,
-      durability: options.durability,
-      tls: options.tls,
-      timeouts: this.timeouts,
+    this.scriptContext = scriptContext({
+      conversationId: this.conversationId,
+      keyPrefix: this.keyPrefix,
+      keys: this.keys,
+      ttl,
+      changeEvents: this.changeEvents,
+      // Ciphertext never goes out on pub/sub: events of an encrypted conversation carry counts only.
+      eventsCarryItems: this.codec.eventsCarryItems,
+      maxItems: limits.maxItems,
+      overflow: limits.overflow,
     });
+    this.connection = connectionSource(options);
   }
 
   /**
@@ -226,11 +214,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     if (items.length === 0) return;
     const entries = this.codec.encode(items);
     this.logContent('Adding items', items);
-    await this.execute('addItems', (redis) =>
-      this.ttl === null && !this.changeEvents && this.maxItems === undefined
-        ? redis.rPush(this.keys.items, entries).catch(namingKey(this.keys.items, 'list'))
-        : scripts.pushItems.run(redis, this.keys.all, [...this.argsFor(entries), '0', ...entries]),
-    );
+    await this.execute('addItems', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: false }));
   }
 
   /**
@@ -239,12 +223,8 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    */
   async popItem(): Promise<AgentInputItem | undefined> {
     for (;;) {
-      const entry = await this.execute('popItem', (redis) =>
-        this.ttl === null && !this.changeEvents
-          ? redis.rPop(this.keys.items).catch(namingKey(this.keys.items, 'list'))
-          : (scripts.popItem.run(redis, this.keys.all, this.scriptArgs) as Promise<string | null>),
-      );
-      if (entry === null || entry === undefined) return undefined;
+      const entry = await this.execute('popItem', (redis) => scripts.popItem.run(redis, this.scriptContext));
+      if (entry === null) return undefined;
       const item = this.codec.decode(entry);
       if (item) {
         this.logContent('Popped item', [item]);
@@ -264,7 +244,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    */
   async clearSession(): Promise<void> {
     this.logger.debug('Clearing Redis session %s', this.keys.items);
-    await this.execute('clearSession', (redis) => scripts.clear.run(redis, this.keys.all, this.scriptArgs));
+    await this.execute('clearSession', (redis) => scripts.clear.run(redis, this.scriptContext));
   }
 
   /**
@@ -279,26 +259,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   async applyHistoryTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
     this.assertOpen('applyHistoryTransaction');
     const prepared = prepareTransaction(args, this.codec);
-    const outcome = await this.execute('applyHistoryTransaction', (redis) =>
-      scripts.applyTransaction.run(redis, this.keys.all, [
-        ...this.argsFor(prepared.replacement),
-        prepared.operationField,
-        prepared.fingerprint,
-        String(prepared.expectedSuffix.length),
-        ...prepared.expectedSuffix,
-        ...prepared.replacement,
-      ]),
-    );
-    if (outcome === 'reused') {
-      throw new RedisSessionConflictError(
-        'Session history operation was already applied with a different transaction. Use a new operationId for a new change.',
-      );
-    }
-    if (outcome === 'mismatch') {
-      throw new RedisSessionConflictError(
-        'Session history suffix no longer matches the transaction precondition: another writer changed the history. Reload it and retry.',
-      );
-    }
+    await this.execute('applyHistoryTransaction', (redis) => scripts.applyTransaction.run(redis, this.scriptContext, prepared));
   }
 
   /**
@@ -312,9 +273,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
       throw new RedisSessionInputError('replaceHistoryWithCompaction expects an array of items. Nothing was written.');
     }
     const entries = this.codec.encode(items);
-    await this.execute('replaceHistoryWithCompaction', (redis) =>
-      scripts.pushItems.run(redis, this.keys.all, [...this.argsFor(entries), '1', ...entries]),
-    );
+    await this.execute('replaceHistoryWithCompaction', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: true }));
   }
 
   /**
@@ -324,11 +283,9 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    */
   async applyHistoryMutations(args: SessionHistoryRewriteArgs): Promise<void> {
     this.assertOpen('applyHistoryMutations');
-    const mutationArgs = prepareMutations(args, this.codec);
-    if (mutationArgs.length === 0) return;
-    await this.execute('applyHistoryMutations', (redis) =>
-      scripts.mutateHistory.run(redis, this.keys.all, [...this.scriptArgs, ...mutationArgs]),
-    );
+    const mutations = prepareMutations(args, this.codec);
+    if (mutations.length === 0) return;
+    await this.execute('applyHistoryMutations', (redis) => scripts.mutateHistory.run(redis, this.scriptContext, mutations));
   }
 
   /**
@@ -374,46 +331,21 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     await this.connection.release();
   }
 
-  /** ARGV[1..6] of a script that appends `entries`: their events carry them unless they are too large. */
-  private argsFor(entries: readonly string[]): string[] {
-    const [ttl, mode, identity, channel, ...limits] = this.scriptArgs;
-    return [ttl, ...eventArgumentsFor([mode, identity, channel], entries), ...limits];
-  }
-
   /** The subscriber connection shared by every session of the process on the same URL or the same `client`. */
   private subscriberHub(redis: RedisCommandTarget): SubscriberHub {
     const { endpoint } = this.connection;
-    return subscriberHub({ key: this.connection.sharingKey(), connection: connectionOf(redis), endpoint, timeouts: this.timeouts });
+    return subscriberHub({ key: this.connection.sharingKey(), connection: connectionOf(redis), endpoint, timeouts: this.connection.timeouts });
   }
 
   /**
    * The newest `count` entries (all when `undefined`), decoded, `undefined` for
    * an entry that is not a valid item. With a TTL, `slideExpiry` sends the
-   * `touch` script along: once per getItems() call.
+   * `touch` script along (pipelined, one round trip): once per getItems() call.
    */
   private async readNewest(count: number | undefined, slideExpiry: boolean): Promise<Array<AgentInputItem | undefined>> {
     const start = count === undefined ? 0 : -count;
-    const entries = await this.execute('getItems', (redis) =>
-      this.ttl === null || !slideExpiry
-        ? redis.lRange(this.keys.items, start, -1).catch(namingKey(this.keys.items, 'list'))
-        : this.readAndSlideExpiry(redis, start),
-    );
+    const entries = await this.execute('getItems', (redis) => scripts.touch.readItems(redis, this.scriptContext, { start, slideExpiry }));
     return entries.map((entry) => this.codec.decode(entry));
-  }
-
-  /**
-   * LRANGE and the `touch` script, sent together: node-redis pipelines them in
-   * one write, so this is one round trip, and each keeps its command timeout.
-   */
-  private async readAndSlideExpiry(redis: RedisCommandTarget, start: number): Promise<string[]> {
-    const [entries, touched] = await Promise.allSettled([
-      redis.lRange(this.keys.items, start, -1),
-      scripts.touch.run(redis, this.keys.all, [this.ttlArg]),
-    ]);
-    // The touch script's WRONGTYPE names the key (LRANGE's does not), and it is the one refusing a foreign metadata key.
-    if (touched.status === 'rejected') throw touched.reason;
-    if (entries.status === 'rejected') throw entries.reason;
-    return entries.value;
   }
 
   /** Fails every call made after close(), including calls that would send nothing. */

@@ -4,20 +4,19 @@
  * @packageDocumentation
  */
 export { RedisSession } from './RedisSession.js';
-export type { RedisSessionOptions } from './config/options.js';
+export type { RedisSessionOptions } from './sessionOptions.js';
+export type { ConnectionOptions } from './connection/connectionOptions.js';
 export type { ConversationKeys } from './config/keys.js';
 export type { RedisConnection } from './connection/commandTarget.js';
 export type { ClusterOptions, SentinelOptions } from './connection/endpoints.js';
 export type { DurabilityOptions } from './connection/durability.js';
-export type { TlsOptions, PemData } from './config/tls.js';
+export type { TlsOptions, PemData } from './connection/tls.js';
 export { DEFAULT_MAX_ITEM_BYTES, type OverflowPolicy } from './config/limits.js';
 export { deriveTenantKey, type EncryptionKey, type EncryptionOptions } from './encryption/keyring.js';
 export { DEFAULT_KEY_PREFIX } from './config/keys.js';
-export { DEFAULT_REDIS_URL, redactRedisUrl } from './config/redisUrl.js';
+export { DEFAULT_REDIS_URL, redactRedisUrl } from './connection/redisUrl.js';
 export { MAX_TTL_SECONDS } from './config/options.js';
-export { sharedConnectionCount } from './connection/sharedConnections.js';
 export { closeSharedConnections } from './events/shutdown.js';
-export { subscriberConnectionCount } from './events/subscribers.js';
 export { watchConversations, type WatchConversationsOptions } from './events/watchConversations.js';
 export { MAX_EVENT_ITEMS_BYTES } from './events/changeEvent.js';
 export type { ChangeEvent, ChangeEventType, ChangeListener, GapInfo, SubscribeOptions } from './events/changeEvent.js';

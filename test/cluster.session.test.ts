@@ -12,11 +12,11 @@ import {
   RedisSession,
   RedisSessionConfigError,
   RedisSessionDurabilityError,
-  sharedConnectionCount,
   type RedisSessionOptions,
 } from 'agents-redis-session';
 import { startRedisCluster, type RedisClusterHandle } from './harness/index.js';
 import { exerciseSession } from './support/exerciseSession.js';
+import { serverConnections, waitForServerConnections } from './support/serverConnections.js';
 import { userMessage } from './support/items.js';
 
 const CONVERSATIONS = 1000;
@@ -33,6 +33,23 @@ async function rawClient(port: number): Promise<RedisClientType> {
   client.on('error', () => {});
   await client.connect();
   return client;
+}
+
+/** Command connections of every node of the cluster, but the probe's. */
+async function clusterConnections(): Promise<number> {
+  const probeId = await probe.clientId();
+  const counts = await Promise.all(
+    cluster.nodes.map(async (node, index) => (await serverConnections(node, { except: index === 0 ? [probeId] : [] })).commands),
+  );
+  return counts.reduce((sum, count) => sum + count, 0);
+}
+
+/** Waits until no node of the cluster has a command connection but the probe's. */
+async function waitForNoClusterConnection(description: string): Promise<void> {
+  const probeId = await probe.clientId();
+  for (const [index, node] of cluster.nodes.entries()) {
+    await waitForServerConnections(node, { commands: 0 }, `${description} (node ${node.port})`, { except: index === 0 ? [probeId] : [] });
+  }
 }
 
 const keySlot = async (key: string): Promise<number> => Number(await probe.sendCommand(['CLUSTER', 'KEYSLOT', key]));
@@ -89,7 +106,7 @@ describe('RedisSession through the cluster option', () => {
         await exerciseSession(new RedisSession({ conversationId, ttl, cluster: { rootNodes: cluster.rootNodes } }), `redis://127.0.0.1:${port}`);
       }
     }
-    assert.equal(sharedConnectionCount(), 0, 'the shared cluster client closed with the last session');
+    await waitForNoClusterConnection('the shared cluster client to close with the last session');
   });
 
   it('a redis+cluster:// URL works the same', async () => {
@@ -102,13 +119,17 @@ describe('RedisSession through the cluster option', () => {
   it('sessions with the same seed list share one cluster client, which closes with the last of them', async () => {
     const options: RedisSessionOptions = { cluster: { rootNodes: cluster.rootNodes } };
     const sessions = Array.from({ length: 20 }, (_, i) => new RedisSession({ ...options, conversationId: `shared-${i}` }));
+    await waitForNoClusterConnection('connections of earlier tests to close');
     await Promise.all(sessions.map((session, i) => session.addItems([userMessage(`hello ${i}`)])));
-    assert.equal(sharedConnectionCount(), 1);
+    const masters = (await cluster.masters()).length;
+    // One cluster client: one connection to each master (a node-redis cluster client reads from masters only).
+    const one = await clusterConnections();
+    assert.equal(one, masters, 'the 20 sessions share one cluster client');
     const other = new RedisSession({ conversationId: 'other-seeds', cluster: { rootNodes: cluster.rootNodes.slice(1) } });
     await other.getItems();
-    assert.equal(sharedConnectionCount(), 2, 'another seed list is another cluster client');
+    assert.equal(await clusterConnections(), 2 * one, 'another seed list is another cluster client');
     await Promise.all([...sessions, other].map((session) => session.clearSession().then(() => session.close())));
-    assert.equal(sharedConnectionCount(), 0);
+    await waitForNoClusterConnection('both cluster clients to close with their last sessions');
   });
 
   it(`${CONVERSATIONS} conversations spread over all three masters, and each conversation's keys share a slot`, async () => {

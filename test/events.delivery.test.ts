@@ -5,12 +5,12 @@ import { createClient } from 'redis';
 import {
   closeSharedConnections,
   RedisSession,
-  subscriberConnectionCount,
   watchConversations,
   type ChangeEvent,
 } from 'agents-redis-session';
 import { countersDuring } from '../tools/commandStats.js';
 import { sleep, waitUntil } from './harness/index.js';
+import { serverConnections, waitForServerConnections } from './support/serverConnections.js';
 import { useSessionFixture, type RawRedis } from './support/sessionFixture.js';
 import { functionCall, user } from './support/items.js';
 
@@ -36,11 +36,8 @@ async function commandsDuring(redis: RawRedis, action: () => Promise<unknown>): 
   return Object.fromEntries((await countersDuring(redis, action)).calls);
 }
 
-/** The pub/sub connections the server sees (CLIENT LIST TYPE pubsub). */
-async function pubsubClients(redis: RawRedis): Promise<number> {
-  const list = String(await redis.sendCommand(['CLIENT', 'LIST', 'TYPE', 'pubsub']));
-  return list.split('\n').filter((line) => line.trim() !== '').length;
-}
+/** The pub/sub connections the server sees. */
+const pubsubClients = async (redis: RawRedis): Promise<number> => (await serverConnections(redis)).pubsub;
 
 describe('change events: one per write, with versions and payloads', () => {
   it('add, pop, transaction, compaction, mutation and clear each publish their event with the next version', async () => {
@@ -145,8 +142,7 @@ describe('subscriptions: connections and life cycle', () => {
     const second = collectEvents();
     const stopOne = await one.subscribe(first.listener);
     const stopTwo = await two.subscribe(second.listener);
-    assert.equal(subscriberConnectionCount(), 1);
-    assert.equal(await pubsubClients(fixture.redis), 1);
+    assert.equal(await pubsubClients(fixture.redis), 1, 'one subscriber connection for both sessions');
 
     await one.addItems([user('for one')]);
     await two.addItems([user('for two')]);
@@ -156,13 +152,12 @@ describe('subscriptions: connections and life cycle', () => {
 
     await stopOne();
     await stopOne(); // idempotent
-    assert.equal(subscriberConnectionCount(), 1);
     await one.addItems([user('unheard')]);
     await two.addItems([user('heard')]);
     await second.waitFor(2);
+    assert.equal(await pubsubClients(fixture.redis), 1, 'the subscriber connection stays open for the other subscription');
     await stopTwo();
-    assert.equal(subscriberConnectionCount(), 0);
-    await waitUntil(async () => (await pubsubClients(fixture.redis)) === 0, { timeoutMs: 30_000, description: 'the subscriber connection to close' });
+    await waitForServerConnections(fixture.redis, { pubsub: 0 }, 'the subscriber connection to close with the last subscription');
     await one.addItems([user('after')]);
     await sleep(100);
     assert.equal(first.events.length, 1);
@@ -180,7 +175,7 @@ describe('subscriptions: connections and life cycle', () => {
       await session.addItems([user('hello')]);
       await waitFor(1);
       await session.close();
-      await waitUntil(async () => (await pubsubClients(fixture.redis)) === 0, { timeoutMs: 30_000, description: 'the duplicate to close' });
+      await waitForServerConnections(fixture.redis, { pubsub: 0 }, 'the duplicate to close');
       assert.equal(client.isOpen, true, 'the caller’s client stays open');
       assert.equal(events[0]!.type, 'add');
     } finally {

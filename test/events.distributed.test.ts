@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { closeSharedConnections, RedisSession, subscriberConnectionCount, type ChangeEvent, type GapInfo } from 'agents-redis-session';
+import { closeSharedConnections, RedisSession, type ChangeEvent, type GapInfo } from 'agents-redis-session';
 import { startRedisServer, waitUntil, type RedisServerHandle } from './harness/index.js';
+import { waitForServerConnections } from './support/serverConnections.js';
 import { user } from './support/items.js';
 
 let server: RedisServerHandle;
@@ -64,7 +65,7 @@ describe('subscriptions come back after a reconnect', () => {
     await waitUntil(() => feed.events.some((event) => event.version === 3), { timeoutMs: 30_000, description: 'version 3' });
     await feed.unsubscribe();
 
-    assert.equal(subscriberConnectionCount(), 0);
+    await waitForServerConnections(server, { pubsub: 0 }, 'the restored subscriber connection to close with the last subscription');
     const delivered = feed.events.map((event) => event.version);
     const reported = feed.gaps.flatMap(({ expected, received }) => Array.from({ length: received - expected }, (_, i) => expected + i));
     assert.deepEqual([...delivered, ...reported].sort((a, b) => a - b), [1, 2, 3], `delivered ${delivered}, gaps ${JSON.stringify(feed.gaps)}`);

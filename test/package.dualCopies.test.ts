@@ -6,18 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import * as esm from 'agents-redis-session';
 import { startRedisServer, type RedisServerHandle } from './harness/index.js';
+import { serverConnections, waitForServerConnections } from './support/serverConnections.js';
 
 // The ESM and the CommonJS build of the package, loaded side by side in one process, as a dual-package app does.
 const cjs = createRequire(import.meta.url)('agents-redis-session') as typeof esm;
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
 
 let server: RedisServerHandle;
-
-/** Client connections the server has open, not counting the one that asks. */
-async function serverConnections(): Promise<number> {
-  const list = String(await server.command(['CLIENT', 'LIST']));
-  return list.split('\n').filter((line) => line.trim() !== '').length - 1;
-}
 
 before(async () => {
   server = await startRedisServer({ logName: 'dual-copies' });
@@ -36,17 +31,17 @@ describe('two copies of the package in one process (import and require)', () => 
     const viaRequire = new cjs.RedisSession({ redisUrl: server.url, conversationId: 'dual-cjs' });
     await viaImport.addItems([{ role: 'user', content: 'esm' }]);
     await viaRequire.addItems([{ role: 'user', content: 'cjs' }]);
-    assert.equal(esm.sharedConnectionCount(), 1);
-    assert.equal(cjs.sharedConnectionCount(), 1);
+    assert.equal((await serverConnections(server)).commands, 1, 'one command connection for both copies');
     const stopEsm = await viaImport.subscribe(() => {});
     const stopCjs = await viaRequire.subscribe(() => {});
-    assert.equal(cjs.subscriberConnectionCount(), 1);
-    assert.equal(await serverConnections(), 2, 'one command and one subscriber connection for both copies');
+    assert.deepEqual(
+      await serverConnections(server).then(({ commands, pubsub }) => ({ commands, pubsub })),
+      { commands: 1, pubsub: 1 },
+      'one command and one subscriber connection for both copies',
+    );
 
     await cjs.closeSharedConnections();
-    assert.equal(esm.sharedConnectionCount(), 0);
-    assert.equal(esm.subscriberConnectionCount(), 0);
-    assert.equal(await serverConnections(), 0);
+    await waitForServerConnections(server, { commands: 0, pubsub: 0 }, 'closeSharedConnections() of one copy to close the connections of both');
     await stopEsm();
     await stopCjs();
     await viaImport.close();

@@ -11,10 +11,10 @@ import {
   RedisSession,
   RedisSessionConfigError,
   RedisSessionDurabilityError,
-  sharedConnectionCount,
 } from 'agents-redis-session';
 import { killMasterAndAwaitPromotion, startRedisSentinel, waitUntil, type RedisSentinelHandle } from './harness/index.js';
 import { SENTINEL_SETUP, useDeployment } from './support/deploymentFixture.js';
+import { serverConnections, waitForServerConnections } from './support/serverConnections.js';
 import { userMessage } from './support/items.js';
 
 const FAILOVER_BOUND_MS = 60_000;
@@ -48,9 +48,9 @@ describe('RedisSession through Sentinel', () => {
         assert.deepEqual(await session.getItems(), [userMessage('summary')]);
         await session.clearSession();
         assert.equal(await master.exists(['conv:through-sentinel', '{conv:through-sentinel}:meta']), 0);
-        assert.equal(sharedConnectionCount(), 1);
+        assert.equal((await serverConnections(master)).commands, 1, 'one connection to the master');
         await session.close();
-        assert.equal(sharedConnectionCount(), 0);
+        await waitForServerConnections(master, { commands: 0 }, 'the connection to the master to close with the session');
       }
     } finally {
       master.destroy();
@@ -93,14 +93,18 @@ describe('RedisSession through Sentinel', () => {
     const client = createSentinel({ name: deployment.masterName, sentinelRootNodes: deployment.sentinelRootNodes });
     client.on('error', () => {});
     await client.connect();
+    const observer = await rawClient(await deployment.masterPort());
     try {
+      // The borrowed client's own connections to the master, and nothing else.
+      const borrowedOnly = (await serverConnections(observer)).commands;
       const session = new RedisSession({ conversationId: 'borrowed', client, durability: { replicas: 1, timeoutMs: 2000 } });
       await session.addItems([userMessage('via a borrowed sentinel client')]);
       assert.deepEqual(await session.getItems(), [userMessage('via a borrowed sentinel client')]);
       await session.clearSession();
       await session.close();
-      assert.equal(sharedConnectionCount(), 0, 'a borrowed client is not a shared connection');
+      assert.equal((await serverConnections(observer)).commands, borrowedOnly, 'a borrowed client is not a shared connection');
     } finally {
+      observer.destroy();
       await client.close();
     }
   });

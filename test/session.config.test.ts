@@ -14,10 +14,10 @@ import {
   RedisSessionConfigError,
   RedisSessionConnectionError,
   RedisSessionError,
-  sharedConnectionCount,
   type RedisSessionOptions,
 } from 'agents-redis-session';
 import { freePort, startRedisServer, stopAllRedisServers, type RedisServerHandle } from './harness/index.js';
+import { serverConnections, waitForServerConnections } from './support/serverConnections.js';
 import { userMessage } from './support/items.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -220,7 +220,13 @@ describe('RedisSession options: redisUrl', () => {
     assert.equal(DEFAULT_REDIS_URL, 'redis://localhost:6379/0');
     await withRedisUrlEnv(undefined, async () => {
       const session = new RedisSession({ conversationId: 'never-used' });
-      assert.equal(sharedConnectionCount(), 0);
+      await session.close();
+    });
+    // The same seen from a server: a session constructed on it (its URL from REDIS_URL) opens no connection.
+    await waitForServerConnections(server, { commands: 0, pubsub: 0 }, 'connections of earlier tests to close');
+    await withRedisUrlEnv(server.url, async () => {
+      const session = new RedisSession({ conversationId: 'never-used' });
+      assert.deepEqual((await serverConnections(server)).clients, [], 'constructing a session opens nothing');
       await session.close();
     });
   });

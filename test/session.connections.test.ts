@@ -12,9 +12,9 @@ import {
   RedisSessionCommandError,
   RedisSessionConnectionError,
   RedisSessionError,
-  sharedConnectionCount,
 } from 'agents-redis-session';
-import { freePort, startRedisServer, stopAllRedisServers, waitUntil, type RedisServerHandle } from './harness/index.js';
+import { freePort, sleep, startRedisServer, stopAllRedisServers, waitUntil, type RedisServerHandle } from './harness/index.js';
+import { serverConnections, waitForServerConnections } from './support/serverConnections.js';
 import { userMessage } from './support/items.js';
 
 const SESSION_COUNT = 10_000;
@@ -88,18 +88,16 @@ describe('RedisSession connections: sharing and closing', () => {
     const inspector = await inspectorFor(dedicated);
     try {
       const sessions = Array.from({ length: SESSION_COUNT }, (_, i) => new RedisSession({ conversationId: `many-${i}`, redisUrl: dedicated.url }));
-      assert.equal(sharedConnectionCount(), 0, 'constructing sessions opens nothing');
+      assert.equal((await serverConnections(inspector)).commands, 0, 'constructing sessions opens nothing');
       await inBatches(SESSION_COUNT, BATCH_SIZE, (i) =>
         i % 2 === 0 ? sessions[i]!.addItems([userMessage(`item ${i}`)]) : sessions[i]!.getItems(),
       );
-      assert.equal(sharedConnectionCount(), 1);
       assert.equal(await otherClients(inspector), 1, 'one socket for all sessions');
       // Each written conversation: its items list and its metadata hash (holding the change-event version).
       assert.equal(await inspector.dbSize(), SESSION_COUNT);
       assert.equal(await inspector.lIndex('conv:many-42', 0), JSON.stringify(userMessage('item 42')));
 
       await inBatches(SESSION_COUNT, BATCH_SIZE, (i) => sessions[i]!.close());
-      assert.equal(sharedConnectionCount(), 0);
       await waitUntil(async () => (await otherClients(inspector)) === 0, {
         timeoutMs: 60_000,
         description: 'the shared connection to disappear from CLIENT LIST',
@@ -117,7 +115,8 @@ describe('RedisSession connections: sharing and closing', () => {
     try {
       const session = new RedisSession({ conversationId: 'borrowed', client });
       await session.addItems([userMessage('hello')]);
-      assert.equal(sharedConnectionCount(), 0, 'a borrowed client is not a shared connection');
+      const borrowed = await client.clientId();
+      assert.equal((await serverConnections(raw, { except: [borrowed] })).commands, 0, 'a borrowed client is not a shared connection');
       await session.close();
       assert.equal(client.isOpen, true);
       assert.equal(await client.ping(), 'PONG');
@@ -166,7 +165,7 @@ describe('RedisSession connections: sharing and closing', () => {
         }
       }
       assert.equal(await client.lLen('conv:closed'), 2, 'nothing was written after close');
-      assert.equal(sharedConnectionCount(), 0);
+      await waitForServerConnections(raw, { commands: 0 }, 'the URL connection to close with its session', { except: [await client.clientId()] });
     } finally {
       client.destroy();
     }
@@ -175,13 +174,14 @@ describe('RedisSession connections: sharing and closing', () => {
   it('closeSharedConnections closes URL connections, and live sessions reconnect on their next call', async () => {
     const session = new RedisSession({ conversationId: 'reconnects', redisUrl: server.url });
     await session.addItems([userMessage('one')]);
-    assert.equal(sharedConnectionCount(), 1);
+    assert.equal((await serverConnections(raw)).commands, 1);
     await closeSharedConnections();
-    assert.equal(sharedConnectionCount(), 0);
+    await waitForServerConnections(raw, { commands: 0 }, 'closeSharedConnections to close the URL connection');
     await session.addItems([userMessage('two')]);
     assert.equal((await session.getItems()).length, 2);
+    assert.equal((await serverConnections(raw)).commands, 1, 'the session reconnected');
     await session.close();
-    assert.equal(sharedConnectionCount(), 0);
+    await waitForServerConnections(raw, { commands: 0 }, 'the connection to close with the session');
   });
 });
 
@@ -201,7 +201,14 @@ describe('RedisSession connections: failures', () => {
       assert.match(error.message, new RegExp(`RedisSession\\.${operation} failed: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/0`));
     }
     await session.close();
-    assert.equal(sharedConnectionCount(), 0);
+    // Nothing is left trying to connect: a server started on that port now sees no connection arrive.
+    const late = await startRedisServer({ port, logName: 'session-connections-late' });
+    try {
+      await sleep(3000); // longer than the longest reconnect delay (2 s)
+      assert.equal((await serverConnections(late)).commands, 0, 'no connection left reconnecting');
+    } finally {
+      await late.stop();
+    }
   });
 
   it('server killed mid-session: the next call fails with a connection error; after a restart the same session works', async () => {

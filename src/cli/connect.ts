@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { validateTls } from '../config/tls.js';
-import { isMultiHostUrl, parseMultiHostUrl, parseRedisUrl, redactRedisUrl, resolveRedisUrl } from '../config/redisUrl.js';
+import { validateTls } from '../connection/tls.js';
+import { isMultiHostUrl, parseMultiHostUrl, parseRedisUrl, redactRedisUrl, resolveRedisUrl } from '../connection/redisUrl.js';
 import type { RedisConnection } from '../connection/commandTarget.js';
 import { endpointFromUrl, type ConnectionEndpoint, type OwnedConnection } from '../connection/endpoints.js';
 import { ConnectFailedError, describeCause } from '../connection/errorMapping.js';

@@ -1,18 +1,12 @@
-import { resolveRedisUrl } from '../config/redisUrl.js';
-import { validateTls, type TlsOptions } from '../config/tls.js';
+import { validateTimeout } from '../config/options.js';
 import { RedisSessionConfigError } from '../errors.js';
 import { asCommandTarget, type BoundedCommands, type RedisCommandTarget, type RedisConnection } from './commandTarget.js';
+import type { ConnectionOptions } from './connectionOptions.js';
 import { assertDurabilitySupported, validateDurability, withDurability, type DurabilityOptions } from './durability.js';
-import {
-  clusterEndpoint,
-  endpointFromUrl,
-  sentinelEndpoint,
-  type ClusterOptions,
-  type ConnectionEndpoint,
-  type ConnectionTimeouts,
-  type SentinelOptions,
-} from './endpoints.js';
+import { clusterEndpoint, endpointFromUrl, sentinelEndpoint, type ConnectionEndpoint, type ConnectionTimeouts } from './endpoints.js';
+import { resolveRedisUrl } from './redisUrl.js';
 import { sharedConnection, type SharedConnection } from './sharedConnections.js';
+import { validateTls } from './tls.js';
 
 /** Where a session's commands go: a shared connection it leases, or a client it borrows. */
 export interface ConnectionSource {
@@ -20,6 +14,8 @@ export interface ConnectionSource {
   readonly target: string;
   /** Where a connection opened from options goes; `undefined` for a borrowed client. */
   readonly endpoint: ConnectionEndpoint | undefined;
+  /** The connect and command timeouts, checked (defaults applied). */
+  readonly timeouts: ConnectionTimeouts;
   /** The command target with command timeouts applied: directly once connected, else a promise. */
   commands(): RedisCommandTarget | Promise<RedisCommandTarget>;
   /** The last connection error seen, to explain a timeout. */
@@ -34,19 +30,18 @@ export interface ConnectionSource {
 }
 
 /**
- * Picks the connection a session uses from its `client`, `redisUrl`,
+ * Picks the connection a session or watcher uses from its `client`, `redisUrl`,
  * `cluster` and `sentinel` options (at most one of them), and wraps it so
- * that writes are confirmed by replicas when `durability` is set.
+ * that writes are confirmed by replicas when `durability` is set. Reads only
+ * the connection options of `options`.
+ *
+ * @throws {RedisSessionConfigError} when a connection option is invalid (nothing is connected).
  */
-export function connectionSource(options: {
-  client?: RedisConnection;
-  redisUrl?: string;
-  cluster?: ClusterOptions;
-  sentinel?: SentinelOptions;
-  durability?: DurabilityOptions;
-  tls?: TlsOptions;
-  timeouts: ConnectionTimeouts;
-}): ConnectionSource {
+export function connectionSource(options: ConnectionOptions): ConnectionSource {
+  const timeouts: ConnectionTimeouts = {
+    connectTimeoutMs: validateTimeout(options.connectTimeoutMs, 'connectTimeoutMs'),
+    commandTimeoutMs: validateTimeout(options.commandTimeoutMs, 'commandTimeoutMs'),
+  };
   const given = (['client', 'redisUrl', 'cluster', 'sentinel'] as const).filter((name) => options[name] !== undefined);
   if (given.length > 1) {
     throw new RedisSessionConfigError(
@@ -57,7 +52,7 @@ export function connectionSource(options: {
   const tls = validateTls(options.tls);
   if (options.client !== undefined) {
     if (tls) throw new RedisSessionConfigError('The tls option applies to connections the session opens; configure TLS on the client you pass instead.');
-    return borrowedClient(options.client, options.timeouts.commandTimeoutMs, durability);
+    return borrowedClient(options.client, timeouts, durability);
   }
   const endpoint =
     options.cluster !== undefined
@@ -66,10 +61,11 @@ export function connectionSource(options: {
         ? sentinelEndpoint(options.sentinel, tls)
         : endpointFromUrl(resolveRedisUrl(options.redisUrl), tls);
   if (durability) assertDurabilitySupported(undefined, endpoint.poolSize);
-  return leasedConnection(endpoint, options.timeouts, durability);
+  return leasedConnection(endpoint, timeouts, durability);
 }
 
-function borrowedClient(client: RedisConnection, commandTimeoutMs: number, durability: DurabilityOptions | undefined): ConnectionSource {
+function borrowedClient(client: RedisConnection, timeouts: ConnectionTimeouts, durability: DurabilityOptions | undefined): ConnectionSource {
+  const { commandTimeoutMs } = timeouts;
   let bounded: BoundedCommands;
   try {
     bounded = asCommandTarget(client, commandTimeoutMs);
@@ -89,6 +85,7 @@ function borrowedClient(client: RedisConnection, commandTimeoutMs: number, durab
   return {
     target: 'the client passed in the client option',
     endpoint: undefined,
+    timeouts,
     commands: () => (seenOpen ||= isOpen(client)) ? commands : Promise.reject(notConnected()),
     lastError: () => undefined,
     release: async () => {},
@@ -134,6 +131,7 @@ function leasedConnection(
   return {
     target: endpoint.target,
     endpoint,
+    timeouts,
     commands: () => {
       const target = acquire().target();
       return target instanceof Promise ? target.then(view) : view(target);

@@ -1,7 +1,7 @@
 import { createClient, createClientPool, createCluster, createSentinel } from 'redis';
-import { isMultiHostUrl, parseMultiHostUrl, parseRedisUrl, type HostAndPort, type ParsedRedisUrl } from '../config/redisUrl.js';
+import { isMultiHostUrl, parseMultiHostUrl, parseRedisUrl, type HostAndPort, type ParsedRedisUrl } from './redisUrl.js';
 import { identityDigest, redactInspection } from '../config/redaction.js';
-import type { ResolvedTls } from '../config/tls.js';
+import type { ResolvedTls } from './tls.js';
 import { RedisSessionConfigError } from '../errors.js';
 import type { RedisCommandTarget } from './commandTarget.js';
 

@@ -1,5 +1,5 @@
 import { ErrorReply } from 'redis';
-import { RedisSessionCommandError, RedisSessionConnectionError, RedisSessionError, RedisSessionLimitError } from '../errors.js';
+import { RedisSessionCommandError, RedisSessionConnectionError, RedisSessionError } from '../errors.js';
 
 /** Opening a connection failed or timed out; `message` says why, with no secrets. */
 export class ConnectFailedError extends Error {}
@@ -66,13 +66,6 @@ export function toSessionError(
   if (!(error instanceof Error)) return new RedisSessionCommandError(operation, String(error));
   if (error instanceof ConnectFailedError) {
     return new RedisSessionConnectionError(operation, target, error.message, { cause: error });
-  }
-  if (error.message.startsWith('HISTORYFULL ')) {
-    // The historyLimit script refused the write (maxItems with overflow 'reject').
-    return new RedisSessionLimitError(
-      `${operation} refused: ${error.message.slice('HISTORYFULL '.length)} (overflow: 'reject'). ` +
-        'Compact the history (replaceHistoryWithCompaction), clear it, or raise maxItems or use overflow: \'trim\'.',
-    );
   }
   if (isServerReply(error)) {
     return new RedisSessionCommandError(operation, `Redis replied "${error.message}".${hintFor(error.message)}`, { cause: error });

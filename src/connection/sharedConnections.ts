@@ -1,15 +1,7 @@
 import { BoundedCommands } from './commandTarget.js';
 import type { ConnectionEndpoint, ConnectionTimeouts, OwnedConnection } from './endpoints.js';
 import { processWide } from './globalRegistry.js';
-import { closeGracefully, connectWithin, ConnectionErrors } from './lifecycle.js';
-
-export type { ConnectionTimeouts } from './endpoints.js';
-
-/** An open connection and its commands, bounded by the command timeout. */
-interface Opened {
-  readonly owned: OwnedConnection;
-  readonly target: BoundedCommands;
-}
+import { RefCountedConnection, registryEntry } from './refCountedConnection.js';
 
 /**
  * One Redis connection (or pool, with `?max_connections=`, or cluster or
@@ -23,20 +15,21 @@ interface Opened {
  * operation opens a fresh one.
  */
 export class SharedConnection {
-  private leases = 0;
-  private opening: Promise<Opened> | undefined;
-  private ready: BoundedCommands | undefined;
-  private errors = new ConnectionErrors();
+  private readonly shared: RefCountedConnection<OwnedConnection>;
+  /** The commands of the current connection, bounded by the command timeout. */
+  private commands: BoundedCommands | undefined;
 
   constructor(
     readonly endpoint: ConnectionEndpoint,
     private readonly timeouts: ConnectionTimeouts,
-    private readonly onIdle: () => void,
-  ) {}
+    onIdle: () => void,
+  ) {
+    this.shared = new RefCountedConnection((errors) => endpoint.create(timeouts, errors.record), timeouts, 'connection', onIdle);
+  }
 
   /** Takes a lease; pair every call with {@link release}. */
   retain(): void {
-    this.leases++;
+    this.shared.retain();
   }
 
   /**
@@ -44,70 +37,49 @@ export class SharedConnection {
    * the hot path), else a promise that concurrent callers share.
    */
   target(): BoundedCommands | Promise<BoundedCommands> {
-    if (this.ready) return this.ready;
-    if (!this.opening) {
-      const opening = this.open();
-      this.opening = opening;
-      opening.then(
-        (opened) => {
-          if (this.opening === opening) this.ready = opened.target;
-        },
-        () => {
-          if (this.opening === opening) this.opening = undefined; // the next operation tries again
-        },
-      );
-    }
-    return this.opening.then((opened) => opened.target);
+    const ready = this.shared.ready;
+    if (ready) return this.commandsOf(ready, this.shared.current!);
+    const opening = this.shared.connected();
+    return opening.then((owned) => this.commandsOf(owned, opening));
   }
 
   /** Whether a connection is open or opening. */
   get isOpen(): boolean {
-    return this.opening !== undefined;
+    return this.shared.isOpen;
   }
 
   /** The last error the client reported (content-free), to explain a timeout. */
   lastErrorMessage(): string | undefined {
-    return this.errors.last;
+    return this.shared.lastError;
   }
 
   /** Gives a lease back; the last one closes the connection. */
-  async release(): Promise<void> {
-    this.leases = Math.max(0, this.leases - 1);
-    if (this.leases === 0) {
-      this.onIdle();
-      await this.close();
-    }
+  release(): Promise<void> {
+    return this.shared.release();
   }
 
   /** Closes the connection now, whatever the leases; within the command timeout, then by force. */
-  async close(): Promise<void> {
-    const opening = this.opening;
-    this.opening = undefined;
-    this.ready = undefined;
-    await closeGracefully(opening?.then((opened) => opened.owned), this.timeouts.commandTimeoutMs);
+  close(): Promise<void> {
+    return this.shared.close();
   }
 
-  private async open(): Promise<Opened> {
-    const errors = (this.errors = new ConnectionErrors());
-    const owned = await connectWithin(this.endpoint.create(this.timeouts, errors.record), this.timeouts.connectTimeoutMs, 'connection', errors);
-    const opened: Opened = {
-      owned,
-      target: new BoundedCommands(owned.target, owned.target, this.timeouts.commandTimeoutMs, () => this.tearDown(opened, errors)),
-    };
-    return opened;
-  }
-
-  /** Drops a connection that missed a deadline, if it is still the current one, so that the next operation reconnects. */
-  private tearDown(opened: Opened, errors: ConnectionErrors): void {
-    if (this.ready !== opened.target) return;
-    this.ready = undefined;
-    this.opening = undefined;
-    errors.last ??= `no reply within ${this.timeouts.commandTimeoutMs} ms`;
-    opened.owned.destroy();
+  /** The commands of `owned` (opened by `opening`); one that misses the command timeout drops that connection. */
+  private commandsOf(owned: OwnedConnection, opening: Promise<OwnedConnection>): BoundedCommands {
+    if (this.commands?.connection !== owned.target) {
+      const { commandTimeoutMs } = this.timeouts;
+      this.commands = new BoundedCommands(owned.target, owned.target, commandTimeoutMs, () => {
+        this.shared.drop(opening, `no reply within ${commandTimeoutMs} ms`);
+      });
+    }
+    return this.commands;
   }
 }
 
-/** The connections of every copy of this package in the process, by endpoint and timeouts. */
+/**
+ * The connections of every copy of this package in the process, by endpoint and timeouts. Every copy uses the
+ * entries any copy made, so their methods (`isOpen` included) are part of the registry's version: changing them
+ * needs a new version suffix in `processWide`.
+ */
 const registry = processWide('sharedConnections', () => new Map<string, SharedConnection>());
 
 /**
@@ -116,29 +88,16 @@ const registry = processWide('sharedConnections', () => new Map<string, SharedCo
  */
 export function sharedConnection(endpoint: ConnectionEndpoint, timeouts: ConnectionTimeouts): SharedConnection {
   const key = JSON.stringify([endpoint.key, timeouts.connectTimeoutMs, timeouts.commandTimeoutMs]);
-  let connection = registry.get(key);
-  if (!connection) {
-    const created = new SharedConnection(endpoint, timeouts, () => {
-      if (registry.get(key) === created) registry.delete(key);
-    });
-    connection = created;
-    registry.set(key, connection);
-  }
-  return connection;
+  return registryEntry(registry, key, (forget) => new SharedConnection(endpoint, timeouts, forget));
 }
 
 /**
- * Closes every connection that sessions of this process opened from a URL or
- * the `cluster`/`sentinel` options (never a client you passed in), from every
- * copy of this package loaded in the process. Sessions still alive reconnect on
- * their next operation. Call it on shutdown, or after tests. Returns promptly
- * even when a server stopped answering (the socket is then destroyed).
+ * Closes every command connection that sessions of this process opened from a
+ * URL or the `cluster`/`sentinel` options (never a client you passed in), from
+ * every copy of this package loaded in the process. Sessions still alive
+ * reconnect on their next operation. Returns promptly even when a server
+ * stopped answering (the socket is then destroyed).
  */
-export async function closeSharedConnections(): Promise<void> {
+export async function closeCommandConnections(): Promise<void> {
   await Promise.all([...registry.values()].map((connection) => connection.close()));
-}
-
-/** How many shared connections are open in this process (for diagnostics and tests). */
-export function sharedConnectionCount(): number {
-  return [...registry.values()].filter((connection) => connection.isOpen).length;
 }

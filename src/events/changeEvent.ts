@@ -69,21 +69,10 @@ export function prefixChannel(keyPrefix: string): string {
 }
 
 /**
- * The change-event arguments every writing script takes as ARGV[2..4] (see
- * `src/scripts/lua/lib/changeEvents.lua`), for events that carry no items.
+ * Whether a change event can carry these serialized items: their JSON, joined
+ * by commas, is at most {@link MAX_EVENT_ITEMS_BYTES}; else it carries their count only.
  */
-export function eventArguments(enabled: boolean, conversationId: string, keyPrefix: string): readonly [string, string, string] {
-  if (!enabled) return ['0', '', ''];
-  return ['1', `"conversationId":${JSON.stringify(conversationId)},"keyPrefix":${JSON.stringify(keyPrefix)}`, prefixChannel(keyPrefix)];
-}
-
-/** The same arguments for a change that appends `entries`: mode '2' (count only) when they are too large. */
-export function eventArgumentsFor(base: readonly [string, string, string], entries: readonly string[]): readonly [string, string, string] {
-  if (base[0] === '0' || fitsInEvent(entries)) return base;
-  return ['2', base[1], base[2]];
-}
-
-function fitsInEvent(entries: readonly string[]): boolean {
+export function eventCanCarry(entries: readonly string[]): boolean {
   let units = 0;
   for (const entry of entries) units += entry.length;
   // A UTF-16 code unit takes at most 3 bytes in UTF-8; count exactly only when that bound is exceeded.

@@ -1,4 +1,4 @@
-import { closeSharedConnections as closeCommandConnections } from '../connection/sharedConnections.js';
+import { closeCommandConnections } from '../connection/sharedConnections.js';
 import { closeSharedSubscribers } from './subscribers.js';
 
 /**

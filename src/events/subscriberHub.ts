@@ -1,6 +1,7 @@
-import type { ConnectionTimeouts } from '../connection/endpoints.js';
 import { isDeadlineError, withDeadline } from '../connection/deadline.js';
-import { closeGracefully, connectWithin, ConnectionErrors } from '../connection/lifecycle.js';
+import type { ConnectionTimeouts } from '../connection/endpoints.js';
+import type { ConnectionErrors } from '../connection/lifecycle.js';
+import { RefCountedConnection } from '../connection/refCountedConnection.js';
 
 /** A listener of raw pub/sub messages. */
 type MessageListener = (message: string, channel: string) => void;
@@ -49,10 +50,10 @@ const MAX_RESTORE_DELAY_MS = 2000;
  * pub/sub sends nothing to wait for.)
  */
 export class SubscriberHub {
-  private opening: Promise<PubSubClient> | undefined;
+  /** The subscriber connection, with one lease per active subscription. */
+  private readonly shared: RefCountedConnection<PubSubClient>;
   private readonly active = new Set<Subscription>();
   private restoring = false;
-  private errors = new ConnectionErrors();
 
   /**
    * @param createClient - Makes the (unconnected) subscriber connection.
@@ -60,45 +61,51 @@ export class SubscriberHub {
    * @param onIdle - Called when the last subscription ends (to leave a registry).
    */
   constructor(
-    private readonly createClient: () => PubSubClient,
+    createClient: () => PubSubClient,
     private readonly timeouts: ConnectionTimeouts,
-    private readonly onIdle: () => void,
-  ) {}
+    onIdle: () => void,
+  ) {
+    const create = (errors: ConnectionErrors): PubSubClient => {
+      const client = createClient();
+      client.on('error', errors.record);
+      return client;
+    };
+    this.shared = new RefCountedConnection(create, timeouts, 'subscriber connection', onIdle);
+  }
 
   /** Whether the subscriber connection is open or opening. */
   get isOpen(): boolean {
-    return this.opening !== undefined;
+    return this.shared.isOpen;
   }
 
   /** Subscribes `listener` to `channel`; returns the function that ends this subscription. */
   async listen(kind: ChannelKind, channel: string, listener: MessageListener): Promise<() => Promise<void>> {
     const subscription: Subscription = { kind, channel, listener };
     this.active.add(subscription);
+    this.shared.retain();
     try {
-      const opening = this.connected();
+      const opening = this.shared.connected();
       await this.bounded(opening, opening.then((client) => subscribeOn(client, subscription)));
     } catch (error) {
       this.active.delete(subscription);
-      await this.closeIfIdle();
+      await this.shared.release();
       throw error;
     }
     return async () => {
       if (!this.active.delete(subscription)) return;
       // The last subscription closes the connection, which ends its subscriptions anyway.
-      const opening = this.opening;
+      const opening = this.shared.current;
       if (this.active.size > 0 && opening) {
         await this.bounded(opening, opening.then((client) => unsubscribeOn(client, subscription))).catch(() => {});
       }
-      await this.closeIfIdle();
+      await this.shared.release();
     };
   }
 
   /** Closes the connection now, ending every subscription on it; within the command timeout, then by force. */
   async close(): Promise<void> {
-    const opening = this.opening;
-    this.opening = undefined;
     this.active.clear();
-    await closeGracefully(opening, this.timeouts.commandTimeoutMs);
+    await this.shared.end();
   }
 
   /** Bounds a command of the connection `opening` by the command timeout; a miss tears that connection down. */
@@ -106,9 +113,7 @@ export class SubscriberHub {
     try {
       return await withDeadline(work, this.timeouts.commandTimeoutMs, 'subscriber connection');
     } catch (error) {
-      if (isDeadlineError(error) && this.opening === opening) {
-        this.opening = undefined;
-        void opening.then((client) => client.destroy(), () => {});
+      if (isDeadlineError(error) && this.shared.drop(opening, `no reply within ${this.timeouts.commandTimeoutMs} ms`)) {
         void this.restore();
       }
       throw error;
@@ -123,7 +128,7 @@ export class SubscriberHub {
       for (let attempt = 0; this.active.size > 0; attempt++) {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, MAX_RESTORE_DELAY_MS)).unref());
         if (this.active.size === 0) return;
-        const opening = this.connected();
+        const opening = this.shared.connected();
         try {
           for (const subscription of [...this.active]) {
             // Checked when the connection is there: a subscription may have ended (or failed) meanwhile.
@@ -137,30 +142,5 @@ export class SubscriberHub {
     } finally {
       this.restoring = false;
     }
-  }
-
-  private async closeIfIdle(): Promise<void> {
-    if (this.active.size === 0) {
-      this.onIdle();
-      await this.close();
-    }
-  }
-
-  private connected(): Promise<PubSubClient> {
-    if (!this.opening) {
-      const opening = this.open();
-      this.opening = opening;
-      opening.catch(() => {
-        if (this.opening === opening) this.opening = undefined;
-      });
-    }
-    return this.opening;
-  }
-
-  private async open(): Promise<PubSubClient> {
-    const client = this.createClient();
-    this.errors = new ConnectionErrors();
-    client.on('error', this.errors.record);
-    return connectWithin(client, this.timeouts.connectTimeoutMs, 'subscriber connection', this.errors);
   }
 }

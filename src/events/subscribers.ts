@@ -1,6 +1,6 @@
-import type { ConnectionEndpoint } from '../connection/endpoints.js';
+import type { ConnectionEndpoint, ConnectionTimeouts } from '../connection/endpoints.js';
 import { processWide } from '../connection/globalRegistry.js';
-import type { ConnectionTimeouts } from '../connection/sharedConnections.js';
+import { registryEntry } from '../connection/refCountedConnection.js';
 import { RedisSessionConfigError } from '../errors.js';
 import { SubscriberHub, type PubSubClient } from './subscriberHub.js';
 
@@ -23,7 +23,8 @@ export interface SubscriberSource {
 
 /**
  * Subscriber connections of every copy of this package in the process: of URL connections (closed by
- * `closeSharedConnections`), and of clients passed in, by client (forgotten with the client).
+ * `closeSharedConnections`), and of clients passed in, by client (forgotten with the client). Every copy uses
+ * the hubs any copy made, so their methods (`isOpen` included) are part of the registry's version.
  */
 const hubs = processWide('subscriberHubs', () => ({
   shared: new Map<object, SubscriberHub>(),
@@ -37,15 +38,7 @@ const hubs = processWide('subscriberHubs', () => ({
  */
 export function subscriberHub(source: SubscriberSource): SubscriberHub {
   const registry = source.endpoint ? hubs.shared : hubs.borrowed;
-  let hub = registry.get(source.key);
-  if (!hub) {
-    const created: SubscriberHub = new SubscriberHub(subscriberFactory(source), source.timeouts, () => {
-      if (registry.get(source.key) === created) registry.delete(source.key);
-    });
-    hub = created;
-    registry.set(source.key, hub);
-  }
-  return hub;
+  return registryEntry(registry, source.key, (forget) => new SubscriberHub(subscriberFactory(source), source.timeouts, forget));
 }
 
 /** Closes the subscriber connections that sessions opened from a URL, ending their subscriptions. */
@@ -53,11 +46,6 @@ export async function closeSharedSubscribers(): Promise<void> {
   const open = [...hubs.shared.values()];
   hubs.shared.clear();
   await Promise.all(open.map((hub) => hub.close()));
-}
-
-/** How many subscriber connections opened from a URL are open in this process (for diagnostics and tests). */
-export function subscriberConnectionCount(): number {
-  return [...hubs.shared.values()].filter((hub) => hub.isOpen).length;
 }
 
 function subscriberFactory(source: SubscriberSource): () => PubSubClient {

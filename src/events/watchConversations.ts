@@ -1,38 +1,38 @@
 import { DEFAULT_KEY_PREFIX, validateKeyPrefix } from '../config/keys.js';
-import { validateTimeout } from '../config/options.js';
-import { connectionOf, type RedisConnection } from '../connection/commandTarget.js';
+import { checkOptionNames, names, PREFIX_AND_LOGGER_HINTS, type OptionGroup } from '../config/optionNames.js';
+import { connectionOf } from '../connection/commandTarget.js';
+import { CONNECTION_HINTS, CONNECTION_NESTED, type ConnectionOptions } from '../connection/connectionOptions.js';
 import { connectionSource } from '../connection/connectionSource.js';
-import type { ClusterOptions, SentinelOptions } from '../connection/endpoints.js';
-import type { TlsOptions } from '../config/tls.js';
 import { toSessionError } from '../connection/errorMapping.js';
 import { RedisSessionConfigError, RedisSessionInputError } from '../errors.js';
-import { checkOptionNames, WATCH_OPTIONS } from '../config/optionNames.js';
 import { defaultLogger, type Logger } from '../logger.js';
+import { SESSION_OPTIONS } from '../sessionOptions.js';
 import { prefixChannel, type ChangeListener } from './changeEvent.js';
 import { deliverEvents } from './delivery.js';
 import { subscriberHub } from './subscribers.js';
 
-/** Options of {@link watchConversations}. */
-export interface WatchConversationsOptions {
-  /** As in `RedisSession`: the URL (default `process.env.REDIS_URL`, then `redis://localhost:6379/0`). */
-  redisUrl?: string;
-  /** As in `RedisSession`: a node-redis client or cluster client, duplicated for subscribing. */
-  client?: RedisConnection;
-  /** As in `RedisSession`: seed nodes of a Redis Cluster (a PUBLISH reaches every node of a cluster). */
-  cluster?: ClusterOptions;
-  /** As in `RedisSession`: a master found through Redis Sentinel. */
-  sentinel?: SentinelOptions;
-  /** As in `RedisSession`: TLS settings for a `rediss://` URL. */
-  tls?: TlsOptions;
+/**
+ * Options of {@link watchConversations}: where to connect, as in `RedisSession`
+ * (a `client` is duplicated for subscribing; `durability` does not apply, since
+ * a watcher writes nothing), and what to watch.
+ */
+export interface WatchConversationsOptions extends Omit<ConnectionOptions, 'durability'> {
   /** The key prefix to watch. Default `conv:`. */
   keyPrefix?: string;
   /** Logger for listener failures. Default: the SDK's logger. */
   logger?: Logger;
-  /** How long to wait for a connection, in ms. Default 5000. */
-  connectTimeoutMs?: number;
-  /** How long a command may wait for its reply, in ms. Default 5000. */
-  commandTimeoutMs?: number;
 }
+
+/** The options of `watchConversations(options, listener)`, for `checkOptionNames`. */
+const WATCH_OPTIONS: OptionGroup = {
+  names: names<WatchConversationsOptions>({
+    redisUrl: true, client: true, cluster: true, sentinel: true, tls: true, keyPrefix: true, logger: true,
+    connectTimeoutMs: true, commandTimeoutMs: true,
+  }),
+  hints: { ...CONNECTION_HINTS, ...PREFIX_AND_LOGGER_HINTS },
+  nested: { tls: CONNECTION_NESTED.tls, cluster: CONNECTION_NESTED.cluster, sentinel: CONNECTION_NESTED.sentinel },
+  elsewhere: { names: SESSION_OPTIONS.names, note: 'an option of RedisSession, not of watchConversations' },
+};
 
 /**
  * Calls `listener` with the change events of every conversation under a key
@@ -51,12 +51,9 @@ export async function watchConversations(options: WatchConversationsOptions, lis
   }
   checkOptionNames(options, WATCH_OPTIONS, 'watchConversations options');
   const keyPrefix = validateKeyPrefix(options.keyPrefix === undefined ? DEFAULT_KEY_PREFIX : options.keyPrefix);
-  const timeouts = {
-    connectTimeoutMs: validateTimeout(options.connectTimeoutMs, 'connectTimeoutMs'),
-    commandTimeoutMs: validateTimeout(options.commandTimeoutMs, 'commandTimeoutMs'),
-  };
-  const { client, redisUrl, cluster, sentinel, tls } = options;
-  const source = connectionSource({ client, redisUrl, cluster, sentinel, tls, timeouts });
+  const { client, redisUrl, cluster, sentinel, tls, connectTimeoutMs, commandTimeoutMs } = options;
+  const source = connectionSource({ client, redisUrl, cluster, sentinel, tls, connectTimeoutMs, commandTimeoutMs });
+  const { timeouts } = source;
   try {
     // The lease on the command connection is held while watching: it keys the process's shared subscriber connection.
     const commands = await source.commands();

@@ -6,19 +6,26 @@ function invalid(message: string): never {
   throw new RedisSessionInputError(`${message} Nothing was written.`);
 }
 
+/** One `replace_function_call` mutation, checked and serialized, ready for the `mutateHistory` script. */
+export interface PreparedMutation {
+  /** The callId as it appears in stored JSON (a JSON string): every matching entry contains it. */
+  readonly needle: string;
+  readonly callId: string;
+  /** The serialized replacement item. */
+  readonly replacement: string;
+}
+
 /**
- * Checks the arguments of `applyHistoryMutations` and flattens them into the
- * `mutateHistory` script's ARGV: for each mutation, a search needle (the
- * callId as it appears in stored JSON), the callId, and the serialized
- * replacement. Unknown mutation types are refused rather than ignored.
+ * Checks the arguments of `applyHistoryMutations` and serializes their
+ * replacements. Unknown mutation types are refused rather than ignored.
  *
  * @throws {RedisSessionInputError} when a mutation is malformed.
  */
-export function prepareMutations(args: SessionHistoryRewriteArgs, codec: ItemCodec): string[] {
+export function prepareMutations(args: SessionHistoryRewriteArgs, codec: ItemCodec): PreparedMutation[] {
   if (!args || typeof args !== 'object' || !Array.isArray(args.mutations)) {
     invalid('applyHistoryMutations expects { mutations: [...] }.');
   }
-  return args.mutations.flatMap((mutation, index) => {
+  return args.mutations.map((mutation, index) => {
     const where = `mutations[${index}]`;
     if (!mutation || typeof mutation !== 'object') invalid(`${where} must be an object.`);
     if (mutation.type !== 'replace_function_call') {
@@ -29,6 +36,7 @@ export function prepareMutations(args: SessionHistoryRewriteArgs, codec: ItemCod
     if (!replacement || typeof replacement !== 'object' || replacement.type !== 'function_call') {
       invalid(`${where}.replacement must be a function_call item.`);
     }
-    return [JSON.stringify(callId), callId, ...codec.encode([replacement], `${where}.replacement`)];
+    const [encoded] = codec.encode([replacement], `${where}.replacement`);
+    return { needle: JSON.stringify(callId), callId, replacement: encoded! };
   });
 }

@@ -1,44 +1,66 @@
+import { ApplyTransaction } from './applyTransaction.js';
+import { Clear } from './clear.js';
 import { LuaScript } from './luaScript.js';
 import applyTransactionSource from './lua/applyTransaction-2.lua';
 import clearSource from './lua/clear-2.lua';
 import changeEventsLibrary from './lua/lib/changeEvents.lua';
+import chunksLibrary from './lua/lib/chunks.lua';
+import expiryLibrary from './lua/lib/expiry.lua';
 import guardsLibrary from './lua/lib/guards.lua';
 import historyLimitLibrary from './lua/lib/historyLimit.lua';
 import jsonValuesLibrary from './lua/lib/jsonValues.lua';
+import sessionArgsLibrary from './lua/lib/sessionArgs.lua';
 import mutateHistorySource from './lua/mutateHistory-2.lua';
 import popItemSource from './lua/popItem-2.lua';
 import pushItemsSource from './lua/pushItems-2.lua';
 import touchSource from './lua/touch-2.lua';
+import { MutateHistory } from './mutateHistory.js';
+import { PopItem } from './popItem.js';
+import { PushItems } from './pushItems.js';
+import { Touch } from './touch.js';
+
+/**
+ * Libraries of helper functions, sent in front of a script in this order:
+ * `guards` (every script that writes: it checks the key types, the ACL of
+ * every command the call will run, and the version field, before the first
+ * write), `sessionArgs` (names the ARGV[1..6] every session script takes),
+ * `changeEvents` (plans and publishes the change event), `expiry` (the
+ * EXPIRE of both keys), `historyLimit` (scripts that can lengthen the
+ * history: `maxItems`), `chunks` (many values in chunks) and `jsonValues`
+ * (scripts that look inside items).
+ */
+export const luaLibraries = {
+  guards: guardsLibrary,
+  sessionArgs: sessionArgsLibrary,
+  changeEvents: changeEventsLibrary,
+  expiry: expiryLibrary,
+  historyLimit: historyLimitLibrary,
+  chunks: chunksLibrary,
+  jsonValues: jsonValuesLibrary,
+} as const;
+
+const { guards, sessionArgs, changeEvents, expiry, historyLimit, chunks, jsonValues } = luaLibraries;
+/** The libraries of every script that writes a conversation for a session. */
+const writing = [guards, sessionArgs, changeEvents, expiry] as const;
 
 /**
  * The session's Lua scripts, one per file in `./lua`, each named
- * `<name>-<number of keys>.lua` with a header documenting KEYS and ARGV.
- * Libraries of helper functions are sent in front of a script, in this order:
- * `lua/lib/guards.lua` (every script that writes: it checks the key types,
- * the ACL of every command the call will run, and the version field, before
- * the first write), `lua/lib/changeEvents.lua` (publishes the change event),
- * `lua/lib/historyLimit.lua` (scripts that can lengthen the history: `maxItems`)
- * and `lua/lib/jsonValues.lua` (scripts that look inside items). Without a TTL
- * and with change events off, appends, pops and reads need no script: they are single native commands.
+ * `<name>-<number of keys>.lua` with a header documenting KEYS and ARGV, and
+ * each behind a typed wrapper (one file per script here) that builds its ARGV
+ * from the conversation's {@link ScriptContext} and types its reply. Without
+ * a TTL and with change events off, appends, pops and reads need no script:
+ * the wrappers send single native commands then.
  */
 export const scripts = {
-  touch: new LuaScript('touch', 2, touchSource, guardsLibrary),
-  pushItems: new LuaScript('pushItems', 2, pushItemsSource, guardsLibrary, changeEventsLibrary, historyLimitLibrary),
-  popItem: new LuaScript('popItem', 2, popItemSource, guardsLibrary, changeEventsLibrary),
-  clear: new LuaScript('clear', 2, clearSource, guardsLibrary, changeEventsLibrary),
-  applyTransaction: new LuaScript(
-    'applyTransaction',
-    2,
-    applyTransactionSource,
-    guardsLibrary,
-    changeEventsLibrary,
-    historyLimitLibrary,
-    jsonValuesLibrary,
+  touch: new Touch(new LuaScript('touch', 2, touchSource, guards, expiry)),
+  pushItems: new PushItems(new LuaScript('pushItems', 2, pushItemsSource, ...writing, historyLimit, chunks)),
+  popItem: new PopItem(new LuaScript('popItem', 2, popItemSource, ...writing)),
+  clear: new Clear(new LuaScript('clear', 2, clearSource, guards, sessionArgs, changeEvents)),
+  applyTransaction: new ApplyTransaction(
+    new LuaScript('applyTransaction', 2, applyTransactionSource, ...writing, historyLimit, chunks, jsonValues),
   ),
-  mutateHistory: new LuaScript('mutateHistory', 2, mutateHistorySource, guardsLibrary, changeEventsLibrary, jsonValuesLibrary),
+  mutateHistory: new MutateHistory(new LuaScript('mutateHistory', 2, mutateHistorySource, ...writing, jsonValues)),
 } as const;
 
-/** Libraries other scripts (the CLI's) may send in front of theirs; see {@link scripts}. */
-export const luaLibraries = { guards: guardsLibrary } as const;
-
 export { LuaScript } from './luaScript.js';
+export { scriptContext, EventMode, type ScriptContext } from './scriptContext.js';

@@ -56,11 +56,6 @@ export function encodeItem(item: unknown, position: string): string {
   return kind === Plain.Json ? JSON.stringify(item) : (orderedStringify(item, encodeBytes) as string);
 }
 
-/** Serializes items for storage; every item is checked before anything is written. */
-export function encodeItems(items: readonly unknown[], what = 'item'): string[] {
-  return items.map((item, index) => encodeItem(item, `${what} ${index}`));
-}
-
 /**
  * JSON of `value` with sorted keys and bytes encoded as stored, so that two
  * structurally equal values give the same text. `value` must follow the item

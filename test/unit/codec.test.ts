@@ -7,7 +7,7 @@ import { validateEncryption } from '../../src/encryption/keyring.js';
 import { RedisSessionInputError } from '../../src/errors.js';
 import { prepareMutations } from '../../src/history/mutations.js';
 import { prepareTransaction } from '../../src/history/transactions.js';
-import { canonicalJson, decodeItem, encodeItem, encodeItems } from '../../src/serialization/codec.js';
+import { canonicalJson, decodeItem, encodeItem } from '../../src/serialization/codec.js';
 import { plainCodec } from '../../src/serialization/itemCodec.js';
 import { MAX_ITEM_DEPTH } from '../../src/serialization/storable.js';
 
@@ -58,7 +58,7 @@ const REFUSED: Array<[string, () => unknown, RegExp]> = [
 
 function assertRefused(make: () => AgentInputItem, pattern: RegExp, path: string | undefined, position = 'item 0') {
   assert.throws(
-    () => encodeItems([{ role: 'user', content: 'fine' }, make()]).length,
+    () => plainCodec(Number.MAX_SAFE_INTEGER).encode([{ role: 'user', content: 'fine' }, make()]).length,
     (error: unknown) => {
       assert.ok(error instanceof RedisSessionInputError, `not an input error: ${String(error)}`);
       assert.match(error.message, pattern);

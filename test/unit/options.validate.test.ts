@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { conversationKeys, validateConversationId, validateKeyPrefix } from '../../src/config/keys.js';
 import { DEFAULT_MAX_ITEM_BYTES, validateLimits } from '../../src/config/limits.js';
-import { checkOptionNames, SESSION_OPTIONS } from '../../src/config/optionNames.js';
+import { checkOptionNames } from '../../src/config/optionNames.js';
+import { SESSION_OPTIONS } from '../../src/sessionOptions.js';
 import { MAX_TTL_SECONDS, validateChangeEvents, validateLimit, validateTimeout, validateTtl } from '../../src/config/options.js';
 import { assertConfigError } from '../support/configError.js';
 

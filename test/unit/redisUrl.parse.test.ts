@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_REDIS_URL, isMultiHostUrl, parseMultiHostUrl, parseRedisUrl, resolveRedisUrl } from '../../src/config/redisUrl.js';
+import { DEFAULT_REDIS_URL, isMultiHostUrl, parseMultiHostUrl, parseRedisUrl, resolveRedisUrl } from '../../src/connection/redisUrl.js';
 import { assertConfigError } from '../support/configError.js';
 
 describe('parseRedisUrl', () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import util from 'node:util';
-import { parseMultiHostUrl, parseRedisUrl, redactRedisUrl } from '../../src/config/redisUrl.js';
+import { parseMultiHostUrl, parseRedisUrl, redactRedisUrl } from '../../src/connection/redisUrl.js';
 import { endpointFromUrl } from '../../src/connection/endpoints.js';
 
 /** Letters that no message of the package spells three in a row, so that a match is a leak, not chance. */

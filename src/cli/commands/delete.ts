@@ -1,8 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import type { RedisCommandTarget } from '../../connection/commandTarget.js';
-import { eventArguments } from '../../events/changeEvent.js';
-import { scripts } from '../../scripts/index.js';
+import { scriptContext, scripts } from '../../scripts/index.js';
 import { CliError, EXIT } from '../cliError.js';
 import { globalsOf, withConnection } from '../context.js';
 import { checkedKeys, requireConversation } from '../conversations.js';
@@ -22,9 +21,8 @@ export function deleteCommand(): Command {
         await requireConversation(connection, keys, id);
         if (options.yes !== true) await confirm(`Delete conversation "${id}" (${keys.items} and ${keys.meta}) on ${connection.target}? [y/N] `);
         // The session's own clear script: one atomic DEL of both keys, and a 'clear' change event for subscribers.
-        const deleted = Number(
-          await scripts.clear.run(connection.client as RedisCommandTarget, keys.all, ['0', ...eventArguments(true, id, globals.prefix)]),
-        );
+        const context = scriptContext({ conversationId: id, keyPrefix: globals.prefix, keys, changeEvents: true });
+        const deleted = await scripts.clear.run(connection.client as RedisCommandTarget, context);
         if (globals.json) printJson({ id, key: keys.items, deletedKeys: deleted });
         else printLine(`Deleted conversation "${id}" (${deleted} key${deleted === 1 ? '' : 's'}).`);
       });

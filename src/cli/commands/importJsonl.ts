@@ -11,6 +11,7 @@ import { note, printJson, printLine } from '../output.js';
 import { progressBar } from '../progress.js';
 import { cliScripts } from '../scripts.js';
 import { cliStreams, setExitCode } from '../streams.js';
+import type { ImportOutcome } from '../../scripts/importConversation.js';
 import { parseJsonl, type ImportLine } from '../importLines.js';
 import { serverMillis } from './exportJsonl.js';
 
@@ -81,21 +82,19 @@ export function importCommand(): Command {
 }
 
 /** Writes one conversation with the import script; returns the script's verdict, or 'empty'/'expired' without a call. */
-async function importOne(connection: CliConnection, prefix: string, line: ImportLine, now: number, overwrite: boolean): Promise<string> {
+async function importOne(
+  connection: CliConnection,
+  prefix: string,
+  line: ImportLine,
+  now: number,
+  overwrite: boolean,
+): Promise<ImportOutcome | 'empty'> {
   if (line.items.length === 0) return 'empty';
   const { expiry } = line;
   if (expiry.kind === 'ttl' && expiry.seconds === 0) return 'expired';
   const expiresAt = expiry.kind === 'none' ? 0 : expiry.kind === 'at' ? expiry.at : now + expiry.seconds * 1000;
   const keys = conversationKeys(prefix, line.id);
-  return String(
-    await cliScripts.importConversation.run(connection.client as RedisCommandTarget, keys.all, [
-      overwrite ? '1' : '0',
-      String(expiresAt),
-      String(line.items.length),
-      ...line.items,
-      ...Object.entries(line.meta).flat(),
-    ]),
-  );
+  return cliScripts.importConversation.run(connection.client as RedisCommandTarget, { keys }, { overwrite, expiresAt, items: line.items, meta: line.meta });
 }
 
 /** The server's clock (TIME), in ms since the epoch: the first server's, for a cluster. */

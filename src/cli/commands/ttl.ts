@@ -52,16 +52,15 @@ export function expireCommand(): Command {
         }
       }
       await withConnection(globals, async (connection) => {
-        const result = Number(
-          await cliScripts.expireConversation.run(connection.client as RedisCommandTarget, keys.all, [String(seconds)]),
-        );
-        if (result === -1) throw new CliError(`conversation "${id}" not found (no key ${keys.items}); nothing was changed.`, EXIT.notFound);
-        if (result === -2) {
+        const result = await cliScripts.expireConversation.run(connection.client as RedisCommandTarget, { keys }, { seconds });
+        if (result.status === 'missing') throw new CliError(`conversation "${id}" not found (no key ${keys.items}); nothing was changed.`, EXIT.notFound);
+        if (result.status === 'wrongType') {
           throw new CliError(`the keys of "${id}" are not a conversation (wrong type: another program wrote them); nothing was changed.`, EXIT.redis);
         }
         const ttl = seconds > 0 ? seconds : null;
-        if (globals.json) printJson({ id, key: keys.items, ttl, keys: result });
-        else printLine(`${keys.items}: ${ttl === null ? 'expiry removed (never expires)' : `expires in ${formatTtl(ttl)}`} on ${result} key${result === 1 ? '' : 's'}`);
+        const count = result.keys;
+        if (globals.json) printJson({ id, key: keys.items, ttl, keys: count });
+        else printLine(`${keys.items}: ${ttl === null ? 'expiry removed (never expires)' : `expires in ${formatTtl(ttl)}`} on ${count} key${count === 1 ? '' : 's'}`);
       });
     });
 }

@@ -6,8 +6,8 @@
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
-  ARGV[1..4]           ttl and change-event arguments (see lib/changeEvents.lua)
-  ARGV[5..6]           maxItems and overflow (see lib/historyLimit.lua)
+  ARGV[1..6]           the session's arguments (named by lib/sessionArgs.lua: ttl,
+                       change events, maxItems and overflow)
   ARGV[7]              metadata field that records the operation ("op:" .. operationId)
   ARGV[8]              fingerprint of the transaction (a hash of its canonical JSON)
   ARGV[9]              S, the length of the expected suffix
@@ -23,12 +23,14 @@
   change event carries the replacement items and how many were removed.
   Cost: O(S + M), independent of the length of the history.
 ]]
-local refused, length, version = readKeys()
-if refused then return refused end
-local ttl = tonumber(ARGV[1])
 local field = ARGV[7]
 local fingerprint = ARGV[8]
 local suffixLength = tonumber(ARGV[9])
+local firstExpected = 10
+local firstItem = firstExpected + suffixLength
+
+local refused, length, version = readKeys()
+if refused then return refused end
 
 local recorded = redis.call('HGET', KEYS[2], field)
 if recorded then
@@ -51,12 +53,11 @@ if suffixLength > 0 then
   if length < suffixLength then return 'mismatch' end
   local actual = redis.call('LRANGE', KEYS[1], -suffixLength, -1)
   for i = 1, suffixLength do
-    if not sameEntry(actual[i], ARGV[9 + i]) then return 'mismatch' end
+    if not sameEntry(actual[i], ARGV[firstExpected - 1 + i]) then return 'mismatch' end
   end
 end
 
-local first = 10 + suffixLength
-local adding = #ARGV - first + 1
+local adding = #ARGV - firstItem + 1
 local full, excess = checkLimit(length, adding, suffixLength)
 if full then return full end
 if suffixLength > 0 then need(nil, 'LTRIM', KEYS[1], '0', tostring(-suffixLength - 1)) end
@@ -64,23 +65,17 @@ if adding > 0 then need(nil, 'RPUSH', KEYS[1], '') end
 planTrim(excess)
 need(nil, 'HSET', KEYS[2], field, fingerprint)
 planEvent(true)
-planExpiry()
+planExpiry(ttl)
 refused = refuseUnsafe(version)
 if refused then return refused end
 
 if suffixLength > 0 then
   redis.call('LTRIM', KEYS[1], 0, -suffixLength - 1)
 end
-local chunk = 1000
-for from = first, #ARGV, chunk do
-  redis.call('RPUSH', KEYS[1], unpack(ARGV, from, math.min(from + chunk - 1, #ARGV)))
-end
+callInChunks('RPUSH', KEYS[1], firstItem, #ARGV)
 trimExcess(excess)
 redis.call('HSET', KEYS[2], field, fingerprint)
-publishChange('transaction', adding, first, #ARGV,
+publishChange('transaction', adding, firstItem, #ARGV,
   ',"removed":' .. suffixLength .. (excess > 0 and (',"trimmed":' .. excess) or ''))
-if ttl > 0 then
-  redis.call('EXPIRE', KEYS[1], ttl)
-  redis.call('EXPIRE', KEYS[2], ttl)
-end
+expireBoth(ttl)
 return 'applied'

@@ -10,8 +10,8 @@
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
-  ARGV[1..4]  ttl (unused) and change-event arguments (see lib/changeEvents.lua)
-  ARGV[5..6]  maxItems and overflow (unused here)
+  ARGV[1..6]  the session's arguments, named by lib/sessionArgs.lua; only the
+              change events (eventsOn, eventIdentity, prefixChannel) are used
 
   Returns: the number of keys deleted, or a WRONGTYPE or NOPERM error reply (see lib/guards.lua).
   Cost: O(N) in the items deleted, as DEL.
@@ -24,7 +24,7 @@ planEvent(false)
 refused = refuseUnsafe()
 if refused then return refused end
 
-if ARGV[2] == '0' then return redis.call('DEL', KEYS[1], KEYS[2]) end
+if not eventsOn then return redis.call('DEL', KEYS[1], KEYS[2]) end
 local count = 0
 if itemsType == 'list' then count = redis.call('LLEN', KEYS[1]) end
 -- The event's version is the old one + 1; a version HINCRBY could not increment restarts at 1, as after a clear.

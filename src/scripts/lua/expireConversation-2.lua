@@ -14,6 +14,8 @@
            lib/guards.lua is sent in front of this script).
   Cost: O(1).
 ]]
+local seconds = tonumber(ARGV[1])
+
 local itemsType = redis.call('TYPE', KEYS[1]).ok
 local metaType = redis.call('TYPE', KEYS[2]).ok
 if (itemsType ~= 'none' and itemsType ~= 'list') or (metaType ~= 'none' and metaType ~= 'hash') then
@@ -22,7 +24,6 @@ end
 if itemsType == 'none' and metaType == 'none' then
   return -1
 end
-local seconds = tonumber(ARGV[1])
 for i, kind in ipairs({ itemsType, metaType }) do
   if kind ~= 'none' then
     if seconds > 0 then need(nil, 'EXPIRE', KEYS[i], ARGV[1]) else need(nil, 'PERSIST', KEYS[i]) end

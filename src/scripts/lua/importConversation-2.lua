@@ -7,7 +7,8 @@
   A conversation whose expiry has passed (by the server's TIME) is not written.
   Nothing can fail after the first write: types, expiry and the user's ACL for
   every writing command (DEL, RPUSH, HSET, PEXPIREAT) are checked first
-  (need and refuseUnsafe of lib/guards.lua, sent in front of this script).
+  (need and refuseUnsafe of lib/guards.lua, sent in front of this script with
+  lib/chunks.lua).
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
@@ -24,7 +25,30 @@
            a NOPERM error reply, before any write, naming a command the user may not run.
   Cost: O(n + fields).
 ]]
+local overwrite = ARGV[1] == '1'
 local expiresAt = ARGV[2]
+local itemCount = tonumber(ARGV[3])
+local firstItem = 4
+local lastItem = 3 + itemCount
+local firstField = lastItem + 1
+local hasFields = #ARGV >= firstField
+
+-- Whether the stored conversation holds exactly these items and these metadata fields.
+local function holdsThisContent()
+  if redis.call('LLEN', KEYS[1]) ~= itemCount then return false end
+  if itemCount > 0 then
+    local stored = redis.call('LRANGE', KEYS[1], 0, -1)
+    for i = 1, itemCount do
+      if stored[i] ~= ARGV[firstItem - 1 + i] then return false end
+    end
+  end
+  if redis.call('HLEN', KEYS[2]) * 2 ~= #ARGV - firstField + 1 then return false end
+  for i = firstField, #ARGV, 2 do
+    if redis.call('HGET', KEYS[2], ARGV[i]) ~= ARGV[i + 1] then return false end
+  end
+  return true
+end
+
 if expiresAt ~= '0' then
   local time = redis.call('TIME')
   local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -38,62 +62,29 @@ local metaType = redis.call('TYPE', KEYS[2]).ok
 if (itemsType ~= 'none' and itemsType ~= 'list') or (metaType ~= 'none' and metaType ~= 'hash') then
   return 'wrongtype'
 end
-local n = tonumber(ARGV[3])
-local firstField = 4 + n
-
 if itemsType ~= 'none' or metaType ~= 'none' then
-  local same = redis.call('LLEN', KEYS[1]) == n
-  if same and n > 0 then
-    local stored = redis.call('LRANGE', KEYS[1], 0, -1)
-    for i = 1, n do
-      if stored[i] ~= ARGV[3 + i] then
-        same = false
-        break
-      end
-    end
-  end
-  if same then
-    same = redis.call('HLEN', KEYS[2]) * 2 == #ARGV - firstField + 1
-  end
-  if same then
-    for i = firstField, #ARGV, 2 do
-      if redis.call('HGET', KEYS[2], ARGV[i]) ~= ARGV[i + 1] then
-        same = false
-        break
-      end
-    end
-  end
-  if same then
-    return 'unchanged'
-  end
-  if ARGV[1] ~= '1' then
-    return 'refused'
-  end
+  if holdsThisContent() then return 'unchanged' end
+  if not overwrite then return 'refused' end
 end
 
 -- Redis does not roll back a script: a command the ACL denies after DEL would leave the conversation half written.
 need(nil, 'DEL', KEYS[1], KEYS[2])
-if n > 0 then need(nil, 'RPUSH', KEYS[1], '') end
-if #ARGV >= firstField then need(nil, 'HSET', KEYS[2], 'f', '') end
+if itemCount > 0 then need(nil, 'RPUSH', KEYS[1], '') end
+if hasFields then need(nil, 'HSET', KEYS[2], 'f', '') end
 if expiresAt ~= '0' then
   need(nil, 'PEXPIREAT', KEYS[1], expiresAt)
-  if #ARGV >= firstField then need(nil, 'PEXPIREAT', KEYS[2], expiresAt) end
+  if hasFields then need(nil, 'PEXPIREAT', KEYS[2], expiresAt) end
 end
 local refused = refuseUnsafe(false)
 if refused then return refused end
 
 redis.call('DEL', KEYS[1], KEYS[2])
--- In chunks: unpack() of too many values overflows Lua's stack.
-local chunk = 1000
-for first = 4, 3 + n, chunk do
-  redis.call('RPUSH', KEYS[1], unpack(ARGV, first, math.min(first + chunk - 1, 3 + n)))
-end
-for first = firstField, #ARGV, chunk * 2 do
-  redis.call('HSET', KEYS[2], unpack(ARGV, first, math.min(first + chunk * 2 - 1, #ARGV)))
-end
+callInChunks('RPUSH', KEYS[1], firstItem, lastItem)
+-- Field, value pairs: an even number per call.
+callInChunks('HSET', KEYS[2], firstField, #ARGV, CHUNK * 2)
 if expiresAt ~= '0' then
   redis.call('PEXPIREAT', KEYS[1], expiresAt)
-  if #ARGV >= firstField then
+  if hasFields then
     redis.call('PEXPIREAT', KEYS[2], expiresAt)
   end
 end

@@ -7,8 +7,8 @@
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
-  ARGV[1..4]  ttl and change-event arguments (see lib/changeEvents.lua)
-  ARGV[5..6]  maxItems and overflow (unused: a mutation never lengthens the history)
+  ARGV[1..6]  the session's arguments, named by lib/sessionArgs.lua (maxItems and
+              overflow unused: a mutation never lengthens the history)
   then, from ARGV[7], for each mutation, three arguments:
     a plain-text needle (the callId as a JSON string) that every matching entry contains,
     the callId (unused: its UTF-8 form cannot hold a lone surrogate; the needle's JSON can),
@@ -19,9 +19,10 @@
   'mutation' change event carries it as its count (and no items: reload them).
   Cost: O(N) in the length of the history: a mutation has to find its item.
 ]]
+local FIRST_MUTATION, PER_MUTATION = 7, 3
+
 local refused, _, version = readKeys()
 if refused then return refused end
-local ttl = tonumber(ARGV[1])
 local removedMarker = '\0agents-redis-session:removed\0'
 local entries = redis.call('LRANGE', KEYS[1], 0, -1)
 local changed = 0
@@ -29,7 +30,7 @@ local removed = 0
 local rewritten = {}
 
 -- First, in Lua only: which entries each mutation replaces or removes. Then the plan is checked, then written.
-for m = 7, #ARGV, 3 do
+for m = FIRST_MUTATION, #ARGV, PER_MUTATION do
   local needle, replacement = ARGV[m], ARGV[m + 2]
   -- The callId as the SDK compares it (===): decoded from its JSON text, which keeps lone surrogates apart.
   local callId = decodeItem(needle)
@@ -57,7 +58,7 @@ if changed > 0 then
   if removed > 0 then need(nil, 'LREM', KEYS[1], '0', removedMarker) end
   planEvent(true)
 end
-planExpiry()
+planExpiry(ttl)
 refused = refuseUnsafe(version)
 if refused then return refused end
 
@@ -70,8 +71,5 @@ end
 if changed > 0 then
   publishChange('mutation', changed)
 end
-if ttl > 0 then
-  redis.call('EXPIRE', KEYS[1], ttl)
-  redis.call('EXPIRE', KEYS[2], ttl)
-end
+expireBoth(ttl)
 return changed

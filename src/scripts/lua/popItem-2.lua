@@ -6,8 +6,9 @@
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
-  ARGV[1..4]  ttl and change-event arguments (see lib/changeEvents.lua)
-  ARGV[5..6]  maxItems and overflow (unused here)
+  ARGV[1..6]  the session's arguments, named by lib/sessionArgs.lua: ttl,
+              change events (eventsOn, eventsCarryItems, eventIdentity,
+              prefixChannel), maxItems and overflow
 
   Returns: the serialized item, or false when the history is empty; or, with
   nothing removed, a WRONGTYPE, NOPERM or ERR error reply (see lib/guards.lua).
@@ -15,12 +16,11 @@
 ]]
 local refused, length, version = readKeys()
 if refused then return refused end
-local ttl = tonumber(ARGV[1])
 if length > 0 then
   need(nil, 'RPOP', KEYS[1])
   planEvent(true)
 end
-planExpiry()
+planExpiry(ttl)
 refused = refuseUnsafe(version)
 if refused then return refused end
 
@@ -28,8 +28,5 @@ local item = redis.call('RPOP', KEYS[1])
 if item then
   publishChange('pop', 1)
 end
-if ttl > 0 then
-  redis.call('EXPIRE', KEYS[1], ttl)
-  redis.call('EXPIRE', KEYS[2], ttl)
-end
+expireBoth(ttl)
 return item

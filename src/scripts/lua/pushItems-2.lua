@@ -9,8 +9,8 @@
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
-  ARGV[1..4]   ttl and change-event arguments (see lib/changeEvents.lua)
-  ARGV[5..6]   maxItems and overflow (see lib/historyLimit.lua)
+  ARGV[1..6]   the session's arguments (named by lib/sessionArgs.lua: ttl,
+               change events, maxItems and overflow)
   ARGV[7]      "1" to replace the whole history, "0" to append
   ARGV[8..n]   serialized items, oldest first
 
@@ -22,12 +22,12 @@
   how many ("trimmed").
   Cost: O(N) in the items written (plus the items dropped, when replacing or trimming).
 ]]
+local replace = ARGV[7] == '1'
+local firstItem = 8
+local adding = #ARGV - firstItem + 1
+
 local refused, storedLength, version = readKeys()
 if refused then return refused end
-local ttl = tonumber(ARGV[1])
-local replace = ARGV[7] == '1'
-local first = 8
-local adding = #ARGV - first + 1
 -- An append removes nothing (0); a replacement removes the whole history (nil).
 local removed = 0
 if replace then removed = nil end
@@ -37,20 +37,13 @@ if replace then need(nil, 'DEL', KEYS[1]) end
 if adding > 0 then need(nil, 'RPUSH', KEYS[1], '') end
 planTrim(excess)
 planEvent(true)
-planExpiry()
+planExpiry(ttl)
 refused = refuseUnsafe(version)
 if refused then return refused end
 
 if replace then redis.call('DEL', KEYS[1]) end
-local length = 0
-local chunk = 1000
-for from = first, #ARGV, chunk do
-  length = redis.call('RPUSH', KEYS[1], unpack(ARGV, from, math.min(from + chunk - 1, #ARGV)))
-end
+local length = callInChunks('RPUSH', KEYS[1], firstItem, #ARGV)
 trimExcess(excess)
-publishChange(replace and 'compaction' or 'add', adding, first, #ARGV, excess > 0 and (',"trimmed":' .. excess) or nil)
-if ttl > 0 then
-  redis.call('EXPIRE', KEYS[1], ttl)
-  redis.call('EXPIRE', KEYS[2], ttl)
-end
+publishChange(replace and 'compaction' or 'add', adding, firstItem, #ARGV, excess > 0 and (',"trimmed":' .. excess) or nil)
+expireBoth(ttl)
 return length - excess

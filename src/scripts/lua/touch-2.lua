@@ -13,11 +13,13 @@
   Returns: 1 when the expiry was set; a WRONGTYPE error naming the key when
   either key holds another type (a key that belongs to someone else must not
   be given an expiry; then nothing is set, and the read fails). The type checks
-  are lib/guards.lua's readKeys (LLEN and HGET), sent in front of this script.
+  are lib/guards.lua's readKeys (LLEN and HGET), sent in front of this script
+  with lib/expiry.lua.
   Cost: O(1).
 ]]
+local ttl = tonumber(ARGV[1])
+
 local refused = readKeys()
 if refused then return refused end
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-redis.call('EXPIRE', KEYS[2], ARGV[1])
+expireBoth(ttl)
 return 1

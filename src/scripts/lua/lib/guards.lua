@@ -9,9 +9,10 @@
      the key. readKeys does it with the reads a script needs anyway: LLEN of the
      items and HGET of the version field v.
   2. need(...) for every command it will run from its first write on, with the
-     real keys, channels and values (planEvent and planExpiry list the usual
-     ones): each is checked at once with redis.acl_check_cmd (command, key and
-     channel permissions, about 0.4 µs), and the first one refused is kept.
+     real keys, channels and values (planEvent of lib/changeEvents.lua and
+     planExpiry of lib/expiry.lua list the usual ones): each is checked at
+     once with redis.acl_check_cmd (command, key and channel permissions,
+     about 0.4 µs), and the first one refused is kept.
   3. refuseUnsafe(v): the kept NOPERM refusal, naming the command, the key or
      channel and what to grant; else, when the plan bumps the version, an ERR
      when v is not an integer HINCRBY can increment (naming the key and the repair).
@@ -78,24 +79,10 @@ local function need(otherwise, command, ...)
     command, target, grant, otherwise or 'as docs/security.md lists for the application user'))
 end
 
--- The change event of a write: HINCRBY of the version (unless bump is false: clear), TIME and both publishes.
-local function planEvent(bump)
-  if ARGV[2] == '0' then return end
-  local otherwise = 'or set changeEvents: false'
-  if bump then
-    need(otherwise, 'HINCRBY', KEYS[2], 'v', '1')
-    bumpsVersion = true
-  end
-  need(otherwise, 'TIME')
-  need(otherwise, 'SPUBLISH', '{' .. KEYS[1] .. '}:events', '')
-  need(otherwise, 'PUBLISH', ARGV[4], '')
-end
-
--- The sliding expiry of both keys, when the session has a TTL.
-local function planExpiry()
-  if tonumber(ARGV[1]) == 0 then return end
-  need('or drop the ttl option', 'EXPIRE', KEYS[1], ARGV[1])
-  need('or drop the ttl option', 'EXPIRE', KEYS[2], ARGV[1])
+-- Plans the HINCRBY of the version field v, which refuseUnsafe then checks v can take.
+local function needVersionBump(otherwise)
+  need(otherwise, 'HINCRBY', KEYS[2], 'v', '1')
+  bumpsVersion = true
 end
 
 local MAX_VERSION = '9223372036854775807'

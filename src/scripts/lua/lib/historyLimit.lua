@@ -1,10 +1,7 @@
 --[[
   Prepended to every script that can make a history longer (see ../../index.ts):
   enforces the session's maxItems limit in the same atomic script as the write.
-  Every such script takes, after the change-event arguments:
-
-  ARGV[5]  maxItems: the longest history allowed, or 0 for no limit
-  ARGV[6]  overflow: 'trim' (drop the oldest items after the write) or 'reject'
+  It reads maxItems and overflow (ARGV[5] and ARGV[6], named by lib/sessionArgs.lua).
 
   A script calls checkLimit before writing anything; with overflow 'trim' it
   then checks (planTrim, with lib/guards.lua) and runs (trimExcess) one LTRIM
@@ -15,12 +12,11 @@
 -- history of `length` items (removed = nil replaces the whole history). Returns an error reply
 -- (overflow 'reject') or nil, and how many of the oldest items to drop after the write (overflow 'trim'), or 0.
 local function checkLimit(length, adding, removed)
-  local maxItems = tonumber(ARGV[5])
   if maxItems == 0 then return nil, 0 end
   local newLength = adding
   if removed then newLength = length - removed + adding end
   if newLength <= maxItems then return nil, 0 end
-  if ARGV[6] == 'reject' then
+  if overflow == 'reject' then
     return redis.error_reply(string.format(
       'HISTORYFULL the history would hold %d items; maxItems is %d', newLength, maxItems)), 0
   end

@@ -1,0 +1,18 @@
+import type { PreparedMutation } from '../history/mutations.js';
+import type { ScriptContext } from './scriptContext.js';
+import { TypedScript } from './typedScript.js';
+
+/**
+ * `lua/mutateHistory-2.lua`: applies `replace_function_call` mutations
+ * (`applyHistoryMutations`). Resolves to the number of items replaced or removed.
+ */
+export class MutateHistory extends TypedScript<ScriptContext, readonly PreparedMutation[], number> {
+  args(context: ScriptContext, mutations: readonly PreparedMutation[]): string[] {
+    // Three arguments per mutation, from ARGV[7].
+    return [...context.sessionArgs, ...mutations.flatMap(({ needle, callId, replacement }) => [needle, callId, replacement])];
+  }
+
+  reply(raw: unknown): number {
+    return Number(raw);
+  }
+}

@@ -1,0 +1,87 @@
+import type { ConversationKeys } from '../config/keys.js';
+import type { OverflowPolicy } from '../config/limits.js';
+import { eventCanCarry, prefixChannel } from '../events/changeEvent.js';
+
+/** What the change events of a conversation carry: ARGV[2] of every writing script (see lua/lib/sessionArgs.lua). */
+export const EventMode = {
+  /** No change events. */
+  Off: '0',
+  /** Events carry the items a change wrote. */
+  WithItems: '1',
+  /** Events carry only counts: the items are too large, or encrypted at rest (ciphertext never goes out on pub/sub). */
+  CountOnly: '2',
+} as const;
+export type EventMode = (typeof EventMode)[keyof typeof EventMode];
+
+/** What every script call on a conversation needs: its KEYS. The CLI's own scripts need no more. */
+export interface KeysContext {
+  /** The conversation's keys, sent as KEYS[1] (items) and KEYS[2] (metadata). */
+  readonly keys: ConversationKeys;
+}
+
+/**
+ * The per-conversation settings every writing script takes as ARGV[1..6]
+ * (named in `lua/lib/sessionArgs.lua`), built once per session (or per CLI
+ * command) by {@link scriptContext}.
+ */
+export interface ScriptContext extends KeysContext {
+  /** The sliding expiry in seconds; 0 for none. */
+  readonly ttl: number;
+  /** What change events carry; a change whose items are too large is sent {@link EventMode.CountOnly}. */
+  readonly events: EventMode;
+  /** The longest history kept; 0 for no limit. */
+  readonly maxItems: number;
+  readonly overflow: OverflowPolicy;
+  /** ARGV[1..6], in the order the scripts read them. */
+  readonly sessionArgs: readonly [string, EventMode, string, string, string, OverflowPolicy];
+}
+
+/** The settings a {@link ScriptContext} is built from. */
+export interface ScriptContextSettings {
+  readonly conversationId: string;
+  readonly keyPrefix: string;
+  readonly keys: ConversationKeys;
+  /** Seconds; 0 (the default) for no expiry. */
+  readonly ttl?: number;
+  /** Whether writes publish change events (default false). */
+  readonly changeEvents?: boolean;
+  /** False when the stored items are encrypted: events then carry counts only (default true). */
+  readonly eventsCarryItems?: boolean;
+  /** 0 (the default) for no limit. */
+  readonly maxItems?: number;
+  readonly overflow?: OverflowPolicy;
+}
+
+/** Builds the script context of one conversation. */
+export function scriptContext(settings: ScriptContextSettings): ScriptContext {
+  const { conversationId, keyPrefix, keys, ttl = 0, changeEvents = false, eventsCarryItems = true, maxItems = 0, overflow = 'trim' } = settings;
+  const events = !changeEvents ? EventMode.Off : eventsCarryItems ? EventMode.WithItems : EventMode.CountOnly;
+  // The event's identity is a JSON fragment the scripts splice into every event they publish.
+  const identity = changeEvents ? `"conversationId":${JSON.stringify(conversationId)},"keyPrefix":${JSON.stringify(keyPrefix)}` : '';
+  const channel = changeEvents ? prefixChannel(keyPrefix) : '';
+  return {
+    keys,
+    ttl,
+    events,
+    maxItems,
+    overflow,
+    sessionArgs: [String(ttl), events, identity, channel, String(maxItems), overflow],
+  };
+}
+
+/** ARGV[1..6] for a change that writes `entries`: its event carries them unless they are too large. */
+export function sessionArgsFor(context: ScriptContext, entries: readonly string[]): string[] {
+  const [ttl, events, ...rest] = context.sessionArgs;
+  if (events !== EventMode.WithItems || eventCanCarry(entries)) return [...context.sessionArgs];
+  return [ttl, EventMode.CountOnly, ...rest];
+}
+
+/** Whether an append is a plain RPUSH: no expiry to slide, no event to publish, no limit to enforce. */
+export function appendNeedsNoScript(context: ScriptContext): boolean {
+  return context.ttl === 0 && context.events === EventMode.Off && context.maxItems === 0;
+}
+
+/** Whether a pop is a plain RPOP: no expiry to slide, no event to publish. */
+export function popNeedsNoScript(context: ScriptContext): boolean {
+  return context.ttl === 0 && context.events === EventMode.Off;
+}

@@ -1,0 +1,36 @@
+import type { RedisCommandTarget } from '../connection/commandTarget.js';
+import type { LuaScript } from './luaScript.js';
+import type { KeysContext } from './scriptContext.js';
+
+/**
+ * One Lua script with its calling convention in one place: how its ARGV is
+ * built from a conversation's context and the call's input ({@link args}),
+ * and what its reply means ({@link reply}): a typed result, or one of the
+ * package's typed errors. Both are pure, and unit-tested without Redis.
+ * `run` sends the call (EVALSHA, falling back to EVAL: see {@link LuaScript}).
+ */
+export abstract class TypedScript<Context extends KeysContext, Input, Result> {
+  constructor(readonly lua: LuaScript) {}
+
+  /** The ARGV of one call. */
+  abstract args(context: Context, input: Input): string[];
+
+  /** The script's reply, typed; throws the package's error for a reply that refuses the call. */
+  abstract reply(raw: unknown, input: Input): Result;
+
+  /** An error reply of the script turned into the package's error for it; other errors as they are. */
+  refusal(error: unknown, _input: Input): unknown {
+    return error;
+  }
+
+  /** Runs the script on the conversation's keys. */
+  async run(target: RedisCommandTarget, context: Context, input: Input): Promise<Result> {
+    let raw: unknown;
+    try {
+      raw = await this.lua.run(target, context.keys.all, this.args(context, input));
+    } catch (error) {
+      throw this.refusal(error, input);
+    }
+    return this.reply(raw, input);
+  }
+}

@@ -1,0 +1,108 @@
+import { names, PREFIX_AND_LOGGER_HINTS, type Hints, type OptionGroup } from './config/optionNames.js';
+import type { OverflowPolicy } from './config/limits.js';
+import { CONNECTION_HINTS, CONNECTION_NESTED, type ConnectionOptions } from './connection/connectionOptions.js';
+import type { EncryptionOptions } from './encryption/keyring.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Options of {@link RedisSession}. Every one is optional. Where to connect
+ * (`redisUrl`, `client`, `cluster`, `sentinel`, `tls`, `durability` and the
+ * timeouts) is described in {@link ConnectionOptions}.
+ */
+export interface RedisSessionOptions extends ConnectionOptions {
+  /**
+   * The conversation this session reads and writes. `getSessionId()` returns it.
+   * Defaults to a new random UUID. It must not contain `{`, `}` or control characters,
+   * and must be well-formed Unicode (no lone surrogate).
+   */
+  conversationId?: string;
+  /** Alias of {@link conversationId}, matching the SDK's `MemorySession`. */
+  sessionId?: string;
+  /**
+   * Expiry in seconds, sliding: every read and write of the conversation sets
+   * every key of it to expire `ttl` seconds later. `undefined` or `null`: never
+   * expires (existing expiry on the keys is left as it is).
+   */
+  ttl?: number | null;
+  /** Prefix of every key; the items live at exactly `keyPrefix + conversationId`. Default `conv:`. */
+  keyPrefix?: string;
+  /**
+   * The window `getItems()` returns when called with no argument, as the SDK's
+   * runner does on every turn. The window never starts with a tool result whose
+   * call was cut off. Default: the whole history.
+   */
+  limit?: number;
+  /** Logger in the SDK's format. Default: the SDK's logger, namespace `openai-agents:redis-session`. */
+  logger?: Logger;
+  /**
+   * Publish a change event with every write, for `subscribe()` and
+   * `watchConversations()` (default `true`). With `false`, nothing is
+   * published, and without a TTL, appends, pops and clears are single native
+   * commands (RPUSH, RPOP, DEL).
+   */
+  changeEvents?: boolean;
+  /**
+   * Largest item accepted, in bytes of its JSON (UTF-8). A larger item fails
+   * its write with `RedisSessionLimitError`, and nothing is written. Default
+   * 16 MiB (`DEFAULT_MAX_ITEM_BYTES`).
+   */
+  maxItemBytes?: number;
+  /**
+   * Longest history kept, in items. Default: no limit. What happens when a
+   * write would exceed it is the `overflow` option's choice.
+   */
+  maxItems?: number;
+  /**
+   * What a write does when the history would grow past `maxItems`:
+   * `'trim'` (default) appends, then drops the oldest items in the same atomic
+   * step (reads never start with a tool result whose call was dropped);
+   * `'reject'` refuses the write with `RedisSessionLimitError`, writing nothing.
+   */
+  overflow?: OverflowPolicy;
+  /**
+   * Encrypts every item at rest with AES-256-GCM (node:crypto), under keys
+   * you supply, with rotation. The session's API is unchanged; entries that
+   * were modified are reported with `RedisSessionIntegrityError`. Change
+   * events then carry counts, not items.
+   */
+  encryption?: EncryptionOptions;
+}
+
+const SECONDS = ['ttl', 'in seconds'] as const;
+const ENCRYPTION = ['encryption', '{ keys: { k1: <32 bytes> }, currentKeyId: "k1" }'] as const;
+
+const SESSION_HINTS: Hints = {
+  ...CONNECTION_HINTS,
+  ...PREFIX_AND_LOGGER_HINTS,
+  sessionttl: SECONDS, ttlseconds: SECONDS, ttlms: SECONDS, expire: SECONDS, expiry: SECONDS, expires: SECONDS,
+  expiresin: SECONDS, expiration: SECONDS, expireafter: SECONDS, ttlsec: SECONDS,
+  id: ['conversationId'], session_id: ['conversationId'], conversation_id: ['conversationId'], sessionkey: ['conversationId'],
+  threadid: ['conversationId'], chatid: ['conversationId'], userid: ['conversationId'],
+  maxhistory: ['maxItems'], maxlength: ['maxItems'], maxmessages: ['maxItems'], historylimit: ['maxItems'], maxlen: ['maxItems'],
+  window: ['limit', 'the window getItems() returns by default'], windowsize: ['limit', 'the window getItems() returns by default'],
+  maxitemsize: ['maxItemBytes'], maxsize: ['maxItemBytes'],
+  events: ['changeEvents'], publish: ['changeEvents'], pubsub: ['changeEvents'],
+  key: ENCRYPTION, keys: ENCRYPTION, encryptionkey: ENCRYPTION,
+};
+
+const ENCRYPTION_OPTIONS: OptionGroup = {
+  names: names<EncryptionOptions>({ keys: true, currentKeyId: true, allowPlaintext: true }),
+  hints: { key: ['keys', '{ k1: <32 bytes> }'], currentkey: ['currentKeyId'], keyid: ['currentKeyId'], activekeyid: ['currentKeyId'], plaintext: ['allowPlaintext'] },
+};
+
+/** The options of `new RedisSession(options)`, for `checkOptionNames`. */
+export const SESSION_OPTIONS: OptionGroup = {
+  names: names<RedisSessionOptions>({
+    conversationId: true, sessionId: true, redisUrl: true, client: true, ttl: true, keyPrefix: true, limit: true,
+    logger: true, connectTimeoutMs: true, commandTimeoutMs: true, changeEvents: true, cluster: true, sentinel: true,
+    durability: true, tls: true, maxItemBytes: true, maxItems: true, overflow: true, encryption: true,
+  }),
+  hints: SESSION_HINTS,
+  nested: {
+    tls: CONNECTION_NESTED.tls,
+    durability: CONNECTION_NESTED.durability,
+    encryption: ENCRYPTION_OPTIONS,
+    cluster: CONNECTION_NESTED.cluster,
+    sentinel: CONNECTION_NESTED.sentinel,
+  },
+};
