@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 /**
  * One bundle per module format. Lua scripts are imported as text, so the
  * published package carries them inline and works under any bundler.
- * The command-line tool (src/cli) is a second, ESM-only bundle: dist/cli.js, the package's `bin`.
+ * The command-line tool (src/cli, entry src/cli/bin.ts) is a second, ESM-only bundle: dist/cli.js, the package's `bin`.
  */
 export default defineConfig([
   {
@@ -18,7 +18,7 @@ export default defineConfig([
     loader: { '.lua': 'text' },
   },
   {
-    entry: { cli: 'src/cli/main.ts' },
+    entry: { cli: 'src/cli/bin.ts' },
     format: ['esm'],
     sourcemap: true,
     clean: false,

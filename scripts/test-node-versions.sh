@@ -7,7 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-FILES=(test/unit/*.test.ts test/package.test.ts test/e2e.run.test.ts)
+FILES=(test/unit/*.test.ts test/package.test.ts test/package.errorCopies.test.ts test/e2e.run.test.ts)
 
 failed=()
 for major in ${NODE_VERSIONS:-22 24}; do
@@ -18,7 +18,7 @@ for major in ${NODE_VERSIONS:-22 24}; do
   fi
   echo "node $major: $("$bin/node" --version): ${#FILES[@]} files"
   t0=$SECONDS
-  if PATH="$bin:$PATH" node --import tsx --test --test-concurrency=1 "${FILES[@]}"; then
+  if PATH="$bin:$PATH" node --import tsx --import ./test/support/luaText.mjs --test --test-concurrency=1 "${FILES[@]}"; then
     echo "node $major: passed in $((SECONDS - t0)) s"
   else
     echo "node $major: FAILED after $((SECONDS - t0)) s"

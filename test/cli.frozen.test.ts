@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createClient } from 'redis';
 import { startBlackholeProxy, startRedisServer, type BlackholeProxy, type RedisServerHandle } from './harness/index.js';
-import { runCli } from './support/cli.js';
+import { runBin } from './support/cli.js';
 
 /**
  * The CLI against a server that stops answering after the connection is made
@@ -37,8 +37,8 @@ describe('the CLI against a server that stops answering', () => {
       proxy.heal();
       proxy.blackholeWhen((bytes) => firstCommand.test(bytes.toString('latin1')));
       try {
-        // runCli kills the CLI after 60 s: a hang fails the test. The CLI's command timeout is 5 s.
-        const result = await runCli([...command, '--url', `redis://127.0.0.1:${proxy.port}`, '--connect-timeout', '1000'], { timeoutMs: 60_000 });
+        // runBin kills the CLI after 60 s: a hang fails the test. The CLI's command timeout is 5 s.
+        const result = await runBin([...command, '--url', `redis://127.0.0.1:${proxy.port}`, '--connect-timeout', '1000'], { timeoutMs: 60_000 });
         assert.equal(result.code, 4, `exit code ${result.code}; stderr: ${result.stderr}`);
         assert.match(result.stderr, /did not answer within \d+ ms/);
         assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);

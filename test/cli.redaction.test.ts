@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { closeSharedConnections, RedisSession } from 'agents-redis-session';
 import { startRedisServer, type RedisServerHandle } from './harness/index.js';
-import { runCli, type CliResult } from './support/cli.js';
+import { runBin, type CliResult } from './support/cli.js';
 
 const COMMANDS = [['show', 'banana'], ['ttl', 'banana'], ['list'], ['--json', 'list'], ['doctor'], ['--json', 'show', 'nope']];
 
@@ -17,7 +17,7 @@ describe('CLI output does not depend on the password', () => {
   const setPassword = (password: string) => server.command(['ACL', 'SETUSER', 'op', 'on', 'resetpass', `>${password}`, '~*', '&*', '+@all']);
   const run = async (url: string): Promise<CliResult[]> => {
     const results: CliResult[] = [];
-    for (const args of COMMANDS) results.push(await runCli(['--url', url, '--connect-timeout', '20000', ...args]));
+    for (const args of COMMANDS) results.push(await runBin(['--url', url, '--connect-timeout', '20000', ...args]));
     return results;
   };
   const shown = (results: CliResult[]) => results.map((result) => `[exit ${result.code}]\n${result.stdout}\n${result.stderr}`).join('\n---\n');
@@ -49,7 +49,7 @@ describe('CLI output does not depend on the password', () => {
 
   it('a wrong one-character password: the same error whatever the password', async () => {
     await setPassword('the-right-one');
-    const [a, b] = [await runCli(['--url', `redis://op:a@${host()}`, 'list']), await runCli(['--url', `redis://op:b@${host()}`, 'list'])];
+    const [a, b] = [await runBin(['--url', `redis://op:a@${host()}`, 'list']), await runBin(['--url', `redis://op:b@${host()}`, 'list'])];
     assert.equal(a.code, 4);
     assert.match(a.stderr, /WRONGPASS/);
     assert.equal(a.stderr, b.stderr);
@@ -65,7 +65,7 @@ describe('CLI output does not depend on the password', () => {
       assert.equal(all[0]!.code, 0, all[0]!.stderr);
       // Written raw, "/" ends the host part: the URL is refused, and the message must not quote any part of it.
       for (const url of [`redis://op:${password}@${host()}`, `redis://:${password}@${host()}`]) {
-        for (const args of [['list'], ['--json', 'list']]) all.push(await runCli(['--url', url, ...args]));
+        for (const args of [['list'], ['--json', 'list']]) all.push(await runBin(['--url', url, ...args]));
       }
       results[password] = shown(all);
       for (const secret of [password, encodeURIComponent(password)]) assert.ok(!results[password]!.includes(secret), results[password]);

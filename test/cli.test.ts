@@ -4,10 +4,14 @@ import { createClient } from 'redis';
 import { closeSharedConnections, RedisSession } from 'agents-redis-session';
 import { freePort, startRedisServer, type RedisServerHandle } from './harness/index.js';
 import { generateCertificates, tlsServerArgs, type CertificateSet } from './support/certificates.js';
-import { collect, runCli, runCliJson, spawnCli, waitForStderr } from './support/cli.js';
+import { collect, runBin, runCli, runCliJson, spawnCli, waitForStderr } from './support/cli.js';
 import { assertTtlSince } from './support/ttl.js';
 
-/** The CLI against one throwaway server: every command, human and --json output, and bad input. */
+/**
+ * The CLI against one throwaway server: every command, human and --json output, and bad input. Commands run in-process
+ * (runCli); the built bin runs as a process (runBin, spawnCli) where only a process shows the behaviour: REDIS_URL from
+ * the environment, the exit status of a process, everything it writes, signals and live output.
+ */
 describe('agents-redis-session CLI', () => {
   let server: RedisServerHandle;
   let redis: ReturnType<typeof createClient>;
@@ -214,7 +218,7 @@ describe('agents-redis-session CLI', () => {
   });
 
   it('uses REDIS_URL when --url is not given', async () => {
-    const result = await runCli(['ttl', 'ada'], { env: { REDIS_URL: url } });
+    const result = await runBin(['ttl', 'ada'], { env: { REDIS_URL: url } });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /conv:ada: TTL/);
   });
@@ -222,7 +226,7 @@ describe('agents-redis-session CLI', () => {
   it('fails fast and clearly when the server is unreachable', async () => {
     const port = await freePort();
     const started = Date.now();
-    const result = await runCli(['--url', `redis://127.0.0.1:${port}`, '--connect-timeout', '1500', 'list']);
+    const result = await runBin(['--url', `redis://127.0.0.1:${port}`, '--connect-timeout', '1500', 'list']);
     assert.equal(result.code, 4);
     assert.match(result.stderr, new RegExp(`cannot connect to Redis at redis://127\\.0\\.0\\.1:${port}`));
     assert.ok(Date.now() - started < 15_000);
@@ -243,13 +247,13 @@ describe('agents-redis-session CLI with a password', () => {
   it('a wrong password is a clear error with a non-zero exit, and the password is never printed', async () => {
     const wrong = 'WrongPa55-word';
     for (const json of [false, true]) {
-      const result = await runCli([...(json ? ['--json'] : []), '--url', `redis://:${wrong}@127.0.0.1:${server.port}`, 'list']);
+      const result = await runBin([...(json ? ['--json'] : []), '--url', `redis://:${wrong}@127.0.0.1:${server.port}`, 'list']);
       assert.equal(result.code, 4);
       assert.match(result.stderr, /cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1/);
       assert.match(result.stderr, /WRONGPASS|invalid username-password/);
       assert.ok(!`${result.stdout}${result.stderr}`.includes(wrong), 'the password appears in the output');
     }
-    const fromEnv = await runCli(['doctor'], { env: { REDIS_URL: `redis://default:${wrong}@127.0.0.1:${server.port}` } });
+    const fromEnv = await runBin(['doctor'], { env: { REDIS_URL: `redis://default:${wrong}@127.0.0.1:${server.port}` } });
     assert.equal(fromEnv.code, 4);
     assert.ok(!`${fromEnv.stdout}${fromEnv.stderr}`.includes(wrong));
   });
@@ -257,11 +261,11 @@ describe('agents-redis-session CLI with a password', () => {
   it('the right password works, and no output echoes it', async () => {
     const url = `redis://:${password}@127.0.0.1:${server.port}`;
     for (const args of [['list'], ['stats'], ['doctor'], ['--json', 'doctor'], ['show', 'missing'], ['export']]) {
-      const result = await runCli(['--url', url, ...args]);
+      const result = await runBin(['--url', url, ...args]);
       assert.ok(result.code !== null && result.code <= 3, `${args.join(' ')} exited ${result.code}: ${result.stderr}`);
       assert.ok(!`${result.stdout}${result.stderr}`.includes(password), `${args.join(' ')} printed the password`);
     }
-    const list = await runCli(['--url', url, 'list']);
+    const list = await runBin(['--url', url, 'list']);
     assert.match(list.stdout, /No conversations under "conv:" on redis:\/\/:\*\*\*@127\.0\.0\.1/);
   });
 });

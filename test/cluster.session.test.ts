@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AgentInputItem } from '@openai/agents';
 import { createClient, createClientPool, type RedisClientType } from 'redis';
 import {
   closeSharedConnections,
@@ -18,8 +17,7 @@ import {
 import { startRedisCluster, type RedisClusterHandle } from './harness/index.js';
 import { exerciseSession } from './support/exerciseSession.js';
 import { serverConnections, waitForServerConnections } from './support/serverConnections.js';
-
-const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
+import { userMessage } from './support/items.js';
 
 const CONVERSATIONS = 1000;
 
@@ -101,7 +99,6 @@ after(async () => {
   await cluster?.stop();
 });
 
-
 describe('RedisSession through the cluster option', () => {
   it('every operation works unchanged, on every master, with and without a TTL', async () => {
     for (const [port, conversationId] of await conversationPerMaster('conv:', 'option')) {
@@ -123,7 +120,7 @@ describe('RedisSession through the cluster option', () => {
     const options: RedisSessionOptions = { cluster: { rootNodes: cluster.rootNodes } };
     const sessions = Array.from({ length: 20 }, (_, i) => new RedisSession({ ...options, conversationId: `shared-${i}` }));
     await waitForNoClusterConnection('connections of earlier tests to close');
-    await Promise.all(sessions.map((session, i) => session.addItems([userItem(`hello ${i}`)])));
+    await Promise.all(sessions.map((session, i) => session.addItems([userMessage(`hello ${i}`)])));
     const masters = (await cluster.masters()).length;
     // One cluster client: one connection to each master (a node-redis cluster client reads from masters only).
     const one = await clusterConnections();
@@ -145,7 +142,7 @@ describe('RedisSession through the cluster option', () => {
         sessions.slice(start, start + 250).map((session, offset) =>
           session.applyHistoryTransaction({
             operationId: 'op-1',
-            transaction: { type: 'append_items', items: [userItem(`item ${start + offset}`)] },
+            transaction: { type: 'append_items', items: [userMessage(`item ${start + offset}`)] },
           }),
         ),
       );
@@ -169,7 +166,7 @@ describe('RedisSession through the cluster option', () => {
       assert.equal(metaSlot, itemsSlot, `${sessions[i]!.keys.meta} is not in the slot of ${sessions[i]!.keys.items}`);
     }
     assert.equal(new Set(slots.map(([slot]) => masterOfSlot(slot!))).size, 3);
-    assert.deepEqual(await sessions[123]!.getItems(), [userItem('item 123')]);
+    assert.deepEqual(await sessions[123]!.getItems(), [userMessage('item 123')]);
     await Promise.all(sessions.map((session) => session.clearSession().then(() => session.close())));
   });
 });
@@ -182,13 +179,13 @@ describe('RedisSession durability option (WAIT) on a cluster', () => {
       try {
         await replica.sendCommand(['READONLY']);
         for (let i = 0; i < 5; i++) {
-          await session.addItems([userItem(`write ${i}`)]);
+          await session.addItems([userMessage(`write ${i}`)]);
           // WAIT returned, so the replica has applied the write already: no polling.
           assert.equal(await replica.lLen(session.keys.items), i + 1, `replica of ${port} has write ${i}`);
         }
-        await session.applyHistoryTransaction({ operationId: 'op', transaction: { type: 'append_items', items: [userItem('tx')] } });
+        await session.applyHistoryTransaction({ operationId: 'op', transaction: { type: 'append_items', items: [userMessage('tx')] } });
         assert.equal(await replica.exists(session.keys.meta), 1);
-        assert.deepEqual(await session.popItem(), userItem('tx'));
+        assert.deepEqual(await session.popItem(), userMessage('tx'));
         assert.equal(await replica.lLen(session.keys.items), 5);
         await session.clearSession();
         assert.equal(await replica.exists([...session.keys.all]), 0);
@@ -205,7 +202,7 @@ describe('RedisSession durability option (WAIT) on a cluster', () => {
       cluster: { rootNodes: cluster.rootNodes },
       durability: { replicas: 2, timeoutMs: 50 },
     });
-    const error = await session.addItems([userItem('applied')]).then(
+    const error = await session.addItems([userMessage('applied')]).then(
       () => assert.fail('expected a durability error'),
       (reason: unknown) => reason,
     );
@@ -215,7 +212,7 @@ describe('RedisSession durability option (WAIT) on a cluster', () => {
     assert.equal(error.required, 2);
     assert.match(error.message, /applied on the Redis master but confirmed by only 1 of the 2 required replica\(s\) within 50 ms/);
     const reader = new RedisSession({ conversationId: 'too-few-replicas', cluster: { rootNodes: cluster.rootNodes } });
-    assert.deepEqual(await reader.getItems(), [userItem('applied')]);
+    assert.deepEqual(await reader.getItems(), [userMessage('applied')]);
     await reader.clearSession();
     await Promise.all([session.close(), reader.close()]);
   });

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AgentInputItem } from '@openai/agents';
 import { createCluster } from 'redis';
 import { closeSharedConnections, RedisSession, watchConversations, type ChangeEvent } from 'agents-redis-session';
 import { startRedisCluster, waitUntil, type RedisClusterHandle } from './harness/index.js';
-
-const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
+import { user } from './support/items.js';
 
 let cluster: RedisClusterHandle;
 

@@ -12,11 +12,9 @@ import { countersDuring } from '../tools/commandStats.js';
 import { sleep, waitUntil } from './harness/index.js';
 import { serverConnections, waitForServerConnections } from './support/serverConnections.js';
 import { useSessionFixture, type RawRedis } from './support/sessionFixture.js';
+import { functionCall, user } from './support/items.js';
 
 const fixture = useSessionFixture();
-
-const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
-const call = (callId: string, args = '{}') => ({ type: 'function_call' as const, callId, name: 'lookup', arguments: args });
 
 /** Collects events; `waitFor(n)` waits (bounded) until n have arrived. */
 function collectEvents() {
@@ -50,12 +48,12 @@ describe('change events: one per write, with versions and payloads', () => {
 
     await session.addItems([user('a'), user('b')]);
     assert.deepEqual(await session.popItem(), user('b'));
-    await session.applyHistoryTransaction({ operationId: 'op-1', transaction: { type: 'append_items', items: [call('c1')] } });
+    await session.applyHistoryTransaction({ operationId: 'op-1', transaction: { type: 'append_items', items: [functionCall('c1')] } });
     await session.applyHistoryTransaction({
       operationId: 'op-2',
-      transaction: { type: 'replace_suffix', expectedSuffix: [call('c1')], replacement: [call('c1', '{"x":1}'), user('c')] },
+      transaction: { type: 'replace_suffix', expectedSuffix: [functionCall('c1')], replacement: [functionCall('c1', '{"x":1}'), user('c')] },
     });
-    await session.applyHistoryMutations({ mutations: [{ type: 'replace_function_call', callId: 'c1', replacement: call('c1', '{"x":2}') }] });
+    await session.applyHistoryMutations({ mutations: [{ type: 'replace_function_call', callId: 'c1', replacement: functionCall('c1', '{"x":2}') }] });
     await session.replaceHistoryWithCompaction([user('summary')]);
     await session.clearSession();
     await session.addItems([user('again')]);
@@ -70,8 +68,8 @@ describe('change events: one per write, with versions and payloads', () => {
     assert.deepEqual(summary, [
       { type: 'add', version: 1, count: 2, removed: undefined, items: [user('a'), user('b')], ...common },
       { type: 'pop', version: 2, count: 1, removed: undefined, items: undefined, ...common },
-      { type: 'transaction', version: 3, count: 1, removed: 0, items: [call('c1')], ...common },
-      { type: 'transaction', version: 4, count: 2, removed: 1, items: [call('c1', '{"x":1}'), user('c')], ...common },
+      { type: 'transaction', version: 3, count: 1, removed: 0, items: [functionCall('c1')], ...common },
+      { type: 'transaction', version: 4, count: 2, removed: 1, items: [functionCall('c1', '{"x":1}'), user('c')], ...common },
       { type: 'mutation', version: 5, count: 1, removed: undefined, items: undefined, ...common },
       { type: 'compaction', version: 6, count: 1, removed: undefined, items: [user('summary')], ...common },
       { type: 'clear', version: 7, count: 1, removed: undefined, items: undefined, ...common },
@@ -92,7 +90,7 @@ describe('change events: one per write, with versions and payloads', () => {
     const op = { operationId: 'op-once', transaction: { type: 'append_items' as const, items: [user('x')] } };
     await session.applyHistoryTransaction(op);
     await session.applyHistoryTransaction(op);
-    await session.applyHistoryMutations({ mutations: [{ type: 'replace_function_call', callId: 'none', replacement: call('none') }] });
+    await session.applyHistoryMutations({ mutations: [{ type: 'replace_function_call', callId: 'none', replacement: functionCall('none') }] });
     await session.addItems([user('last')]);
     await waitFor(2);
     await sleep(100); // nothing else is on its way

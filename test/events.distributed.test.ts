@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { AgentInputItem } from '@openai/agents';
 import { closeSharedConnections, RedisSession, type ChangeEvent, type GapInfo } from 'agents-redis-session';
 import { startRedisServer, waitUntil, type RedisServerHandle } from './harness/index.js';
 import { waitForServerConnections } from './support/serverConnections.js';
-
-const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
+import { user } from './support/items.js';
 
 let server: RedisServerHandle;
 const sessions: RedisSession[] = [];

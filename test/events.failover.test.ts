@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AgentInputItem } from '@openai/agents';
 import { RedisSession, type ChangeEvent, type GapInfo } from 'agents-redis-session';
 import {
   masterPortOf,
@@ -19,8 +18,8 @@ import {
   killMasterAndAwaitPromotion,
 } from './harness/index.js';
 import { SENTINEL_SETUP, useDeployment } from './support/deploymentFixture.js';
+import { user } from './support/items.js';
 
-const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
 /** A generous bound on every wait of a failover: promotion, the first write after it, the event of that write. */
 const FAILOVER_BOUND_MS = 60_000;
 
@@ -70,7 +69,6 @@ function assertLastEventIsTheWriteAfterFailover(events: ChangeEvent[]): void {
 describe('subscriptions come back after a Redis Cluster failover', () => {
   let cluster: RedisClusterHandle;
   useDeployment(() => startRedisCluster({ masters: 3, replicasPerMaster: 1 }), 240_000, (started) => (cluster = started));
-
 
   it('kill -9 of the master owning the conversation: the same subscription receives events of writes after the promotion', { timeout: 240_000 }, async (t) => {
     const session = new RedisSession({

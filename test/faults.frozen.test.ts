@@ -10,11 +10,11 @@ import {
 } from 'agents-redis-session';
 import { startRedisServer, type RedisServerHandle } from './harness/index.js';
 import { rejectsWithin, settlesWithin, thawAll, whileFrozen } from './support/faults.js';
+import { user } from './support/items.js';
 
 // Frozen with SIGSTOP, a server keeps its sockets open and answers nothing: node-redis alone waits forever.
 const BOUND_MS = 15_000;
 const TIMEOUTS = { commandTimeoutMs: 1000, connectTimeoutMs: 1000 } as const;
-const user = (text: string) => ({ role: 'user' as const, content: text });
 
 let server: RedisServerHandle;
 let counter = 0;

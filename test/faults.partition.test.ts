@@ -3,10 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { closeSharedConnections, RedisSession, RedisSessionConnectionError } from 'agents-redis-session';
 import { startBlackholeProxy, startRedisServer, type BlackholeProxy, type RedisServerHandle } from './harness/index.js';
 import { rejectsWithin, settlesWithin } from './support/faults.js';
+import { user } from './support/items.js';
 
 // Behind a partition that drops packets (no reset), node-redis alone waits forever.
 const BOUND_MS = 15_000;
-const user = (text: string) => ({ role: 'user' as const, content: text });
 
 let server: RedisServerHandle;
 let proxy: BlackholeProxy;

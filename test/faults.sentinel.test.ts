@@ -4,9 +4,9 @@ import { RedisSession, RedisSessionConnectionError, closeSharedConnections } fro
 import { startRedisSentinel, type RedisSentinelHandle } from './harness/index.js';
 import { SENTINEL_SETUP, useDeployment } from './support/deploymentFixture.js';
 import { settlesWithin, whileFrozen } from './support/faults.js';
+import { user } from './support/items.js';
 
 const BOUND_MS = 20_000;
-const user = (text: string) => ({ role: 'user' as const, content: text });
 
 let deployment: RedisSentinelHandle;
 

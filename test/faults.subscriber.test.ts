@@ -8,9 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { closeSharedConnections, RedisSession, RedisSessionConnectionError, type ChangeEvent } from 'agents-redis-session';
 import { startBlackholeProxy, startRedisServer, waitUntil, type BlackholeProxy, type RedisServerHandle } from './harness/index.js';
 import { rejectsWithin, settlesWithin } from './support/faults.js';
+import { user } from './support/items.js';
 
 const BOUND_MS = 15_000;
-const user = (text: string) => ({ role: 'user' as const, content: text });
 
 let server: RedisServerHandle;
 let proxy: BlackholeProxy;

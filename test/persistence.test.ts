@@ -12,10 +12,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { AgentInputItem } from '@openai/agents';
 import { createClient } from 'redis';
 import { closeSharedConnections, RedisSession } from 'agents-redis-session';
 import { parseInfo, startRedisServer, stopAllRedisServers, waitUntil, type RedisServerHandle } from './harness/index.js';
+import { userMessage } from './support/items.js';
 
 const CONVERSATIONS = 50;
 const WRITES_PER_CONVERSATION = 40; // 2,000 addItems in all
@@ -27,8 +27,6 @@ after(async () => {
   await stopAllRedisServers();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
-
-const item = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 
 function newClient(url: string) {
   const client = createClient({ url });
@@ -58,7 +56,7 @@ async function writer(session: RedisSession, log: WriterLog): Promise<void> {
   for (let i = 0; i < WRITES_PER_CONVERSATION; i++) {
     const text = `${log.id}#${i}`;
     try {
-      await session.addItems([item(text)]);
+      await session.addItems([userMessage(text)]);
     } catch {
       log.failed = text;
       return;
@@ -118,8 +116,8 @@ describe('backup and restore (RDB)', () => {
     const ids: string[] = [];
     for (let n = 0; n < 20; n++) {
       const session = new RedisSession({ conversationId: `backup-${n}`, redisUrl: url, ttl: n % 2 === 0 ? 3600 + n : undefined });
-      await session.addItems([item(`hello ${n}`), item(`again ${n}`)]);
-      await session.applyHistoryTransaction({ operationId: `op-${n}`, transaction: { type: 'append_items', items: [item(`tx ${n}`)] } });
+      await session.addItems([userMessage(`hello ${n}`), userMessage(`again ${n}`)]);
+      await session.applyHistoryTransaction({ operationId: `op-${n}`, transaction: { type: 'append_items', items: [userMessage(`tx ${n}`)] } });
       await session.close();
       ids.push(session.keys.items, session.keys.meta);
     }
@@ -169,7 +167,7 @@ describe('backup and restore (RDB)', () => {
     const restored = await startRedisServer({ dir: restoreDir, logName: 'backup-restored' });
     assert.deepEqual(await snapshot(restored.url, keys), before);
     const session = new RedisSession({ conversationId: 'backup-3', redisUrl: restored.url });
-    assert.deepEqual(await session.getItems(), [item('hello 3'), item('again 3'), item('tx 3')]);
+    assert.deepEqual(await session.getItems(), [userMessage('hello 3'), userMessage('again 3'), userMessage('tx 3')]);
     await session.close();
     await restored.stop();
     await source.stop();

@@ -6,13 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AgentInputItem } from '@openai/agents';
 import { RESP_TYPES } from 'redis';
 import { RedisSession, RedisSessionCommandError, type RedisSessionOptions } from 'agents-redis-session';
 import { useSessionFixture } from './support/sessionFixture.js';
+import { user } from './support/items.js';
 
 const fixture = useSessionFixture();
-const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
 
 /** TYPE, DUMP and PTTL of both keys. */
 async function snapshot(session: RedisSession) {

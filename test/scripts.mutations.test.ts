@@ -11,29 +11,25 @@ import { describe, it } from 'node:test';
 import { MemorySession, type AgentInputItem, type SessionHistoryMutation } from '@openai/agents';
 import type { RedisSessionOptions } from 'agents-redis-session';
 import { useSessionFixture } from './support/sessionFixture.js';
+import { functionCall, functionResult, user } from './support/items.js';
 
 const fixture = useSessionFixture();
 
-const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
-const call = (callId: string, args = '{}', extra: Record<string, unknown> = {}): AgentInputItem =>
-  ({ type: 'function_call', callId, name: 'lookup', arguments: args, ...extra }) as AgentInputItem;
-const result = (callId: string): AgentInputItem =>
-  ({ type: 'function_call_result', callId, name: 'lookup', status: 'completed', output: { type: 'text', text: 'ok' } }) as AgentInputItem;
 const replace = (callId: string, args = '{"replaced":true}'): SessionHistoryMutation => ({
   type: 'replace_function_call',
   callId,
-  replacement: call(callId, args) as SessionHistoryMutation['replacement'],
+  replacement: functionCall(callId, args) as SessionHistoryMutation['replacement'],
 });
 
 const CASES: ReadonlyArray<readonly [string, AgentInputItem[], SessionHistoryMutation[]]> = [
-  ['a call whose arguments hold a lone surrogate', [user('q'), call('c1', '{"s":"\ud800"}'), result('c1')], [replace('c1')]],
-  ['a call beside items holding lone surrogates and empty arrays', [user('\udc00 []'), call('c1', '{}', { providerData: { a: [], b: {}, c: [[]], s: 'x\udbffy' } }), user('\ud800')], [replace('c1')]],
-  ['calls whose callIds differ only in their lone surrogate', [call('id-\ud800'), call('id-\udbff'), call('id-\ud800', '{"dup":1}')], [replace('id-\ud800')]],
-  ['the other one of those', [call('id-\ud800'), call('id-\udbff')], [replace('id-\udbff')]],
-  ['a lone surrogate against the same character escaped in text', [call('\\ud800'), call('\ud800')], [replace('\ud800')]],
-  ['a callId with quotes, backslashes and an emoji', [call('a"b\\c😀'), call('a"b\\c'), result('a"b\\c😀')], [replace('a"b\\c😀')]],
-  ['a callId of a lone surrogate with no match', [call('\ud800x'), user('\ud800')], [replace('\ud800')]],
-  ['several mutations, one with a lone surrogate', [call('A'), call('B\udfff'), call('A')], [replace('B\udfff'), replace('A', '{"a":2}')]],
+  ['a call whose arguments hold a lone surrogate', [user('q'), functionCall('c1', '{"s":"\ud800"}'), functionResult('c1')], [replace('c1')]],
+  ['a call beside items holding lone surrogates and empty arrays', [user('\udc00 []'), functionCall('c1', '{}', { providerData: { a: [], b: {}, c: [[]], s: 'x\udbffy' } }), user('\ud800')], [replace('c1')]],
+  ['calls whose callIds differ only in their lone surrogate', [functionCall('id-\ud800'), functionCall('id-\udbff'), functionCall('id-\ud800', '{"dup":1}')], [replace('id-\ud800')]],
+  ['the other one of those', [functionCall('id-\ud800'), functionCall('id-\udbff')], [replace('id-\udbff')]],
+  ['a lone surrogate against the same character escaped in text', [functionCall('\\ud800'), functionCall('\ud800')], [replace('\ud800')]],
+  ['a callId with quotes, backslashes and an emoji', [functionCall('a"b\\c😀'), functionCall('a"b\\c'), functionResult('a"b\\c😀')], [replace('a"b\\c😀')]],
+  ['a callId of a lone surrogate with no match', [functionCall('\ud800x'), user('\ud800')], [replace('\ud800')]],
+  ['several mutations, one with a lone surrogate', [functionCall('A'), functionCall('B\udfff'), functionCall('A')], [replace('B\udfff'), replace('A', '{"a":2}')]],
 ];
 
 const CONFIGURATIONS: ReadonlyArray<readonly [string, Omit<RedisSessionOptions, 'redisUrl' | 'client'>]> = [

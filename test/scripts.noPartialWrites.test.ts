@@ -16,20 +16,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { AgentInputItem } from '@openai/agents';
 import { createClient, RESP_TYPES } from 'redis';
 import { closeSharedConnections, RedisSession, RedisSessionCommandError } from 'agents-redis-session';
 import type { RedisCommandTarget } from '../src/connection/commandTarget.js';
 import { LuaScript } from '../src/scripts/luaScript.js';
 import { startRedisServer, waitUntil, type RedisServerHandle } from './harness/index.js';
+import { functionCall, user } from './support/items.js';
 
 type RawRedis = ReturnType<typeof createClient>;
 
-const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
-const call = (callId: string): AgentInputItem => ({ type: 'function_call', callId, name: 'lookup', arguments: '{}' });
-
 /** Every case starts from this history (two calls with one callId, so a mutation also removes one)... */
-const SEED = [user('a'), call('c1'), call('c1')];
+const SEED = [user('a'), functionCall('c1'), functionCall('c1')];
 /** ...with this version and operation id in its metadata hash, and this expiry on both keys. */
 const SEED_META = { v: '5', 'op:seed': 'fingerprint' };
 const SEED_PTTL_MS = 5_000_000;
@@ -107,7 +104,7 @@ const OPERATIONS: readonly Operation[] = [
     run: (c) =>
       c.session().applyHistoryTransaction({
         operationId: 'op-new',
-        transaction: { type: 'replace_suffix', expectedSuffix: [call('c1')], replacement: [user('y'), user('z')] },
+        transaction: { type: 'replace_suffix', expectedSuffix: [functionCall('c1')], replacement: [user('y'), user('z')] },
       }),
   },
   {
@@ -117,7 +114,7 @@ const OPERATIONS: readonly Operation[] = [
     refusal: RedisSessionCommandError,
     run: (c) =>
       c.session().applyHistoryMutations({
-        mutations: [{ type: 'replace_function_call', callId: 'c1', replacement: { ...call('c1'), arguments: '{"new":1}' } as never }],
+        mutations: [{ type: 'replace_function_call', callId: 'c1', replacement: { ...functionCall('c1'), arguments: '{"new":1}' } as never }],
       }),
   },
   {

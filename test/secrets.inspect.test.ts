@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import util from 'node:util';
-import type { AgentInputItem } from '@openai/agents';
 import { closeSharedConnections, RedisSession, type RedisSessionOptions } from 'agents-redis-session';
 import { endpointFromUrl, sentinelEndpoint } from '../src/connection/endpoints.js';
 import { sharedConnection } from '../src/connection/sharedConnections.js';
@@ -20,11 +19,11 @@ import {
   type RedisSentinelHandle,
   type RedisServerHandle,
 } from './harness/index.js';
+import { userMessage } from './support/items.js';
 
 /** Contains "/" and "@" (percent-encoded in URLs), as generated passwords do. */
 const PASSWORD = 'Qz/9@Xk-Never-Printed';
 const ENCODED = encodeURIComponent(PASSWORD);
-const user = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 
 /** Every way a session (or an internal object) is usually printed or shipped. */
 function renderings(value: unknown): Record<string, string> {
@@ -59,7 +58,7 @@ async function checkSession(options: RedisSessionOptions, what: string): Promise
     assertNoPassword(session, `${what}, before any operation`);
     assert.match(util.inspect(session), /RedisSession \{/);
     assert.match(util.inspect(session), /\*\*\*/);
-    await session.addItems([user('hello')]);
+    await session.addItems([userMessage('hello')]);
     assert.equal((await session.getItems()).length >= 1, true);
     const unsubscribe = await session.subscribe(() => {});
     assertNoPassword(session, `${what}, after operations and with a subscription`);

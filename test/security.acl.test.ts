@@ -10,7 +10,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import util from 'node:util';
-import type { AgentInputItem } from '@openai/agents';
 import {
   closeSharedConnections,
   RedisSession,
@@ -25,6 +24,7 @@ import { respCommand, startRedisServer, stopAllRedisServers, waitUntil, type Red
 import { collect, runCli, runCliJson, spawnCli, waitForStderr } from './support/cli.js';
 import { composeList } from './support/composeFile.js';
 import { exerciseSession } from './support/exerciseSession.js';
+import { userMessage } from './support/items.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECURITY_DOC = readFileSync(`${ROOT}docs/security.md`, 'utf8');
@@ -42,8 +42,6 @@ const PASSWORDS: Record<string, string> = {
 };
 const WRONG_PASSWORD = 'Wr0ng-p@ss-c4f2';
 const SECRETS = [ADMIN_PASSWORD, WRONG_PASSWORD, ...Object.values(PASSWORDS)].flatMap((secret) => [secret, encodeURIComponent(secret)]);
-
-const item = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 
 /** The `ACL SETUSER <user> ...` line of docs/security.md, as arguments, with its password placeholder filled in. */
 function documentedRule(user: string): string[] {
@@ -118,7 +116,7 @@ describe('requirepass', () => {
       const session = new RedisSession({ redisUrl: url, logger, connectTimeoutMs: 30_000, commandTimeoutMs: 30_000 });
       for (const [name, operation] of [
         ['getItems', () => session.getItems()],
-        ['addItems', () => session.addItems([item('x')])],
+        ['addItems', () => session.addItems([userMessage('x')])],
         ['subscribe', () => session.subscribe(() => {})],
         ['watchConversations', () => watchConversations({ redisUrl: url, logger, connectTimeoutMs: 30_000 }, () => {})],
       ] as const) {
@@ -138,13 +136,13 @@ describe('requirepass', () => {
     const { logger, lines } = capturingLogger();
     try {
       const session = new RedisSession({ logger, connectTimeoutMs: 30_000, commandTimeoutMs: 30_000 });
-      const error = await expectFailure(() => session.addItems([item('x')]), RedisSessionConnectionError, 'REDIS_URL with a wrong password');
+      const error = await expectFailure(() => session.addItems([userMessage('x')]), RedisSessionConnectionError, 'REDIS_URL with a wrong password');
       assert.match(error.message, /WRONGPASS/);
       await session.close();
       process.env['REDIS_URL'] = appUrl();
       const good = new RedisSession({ logger });
-      await good.addItems([item('via REDIS_URL')]);
-      assert.deepEqual(await good.getItems(), [item('via REDIS_URL')]);
+      await good.addItems([userMessage('via REDIS_URL')]);
+      assert.deepEqual(await good.getItems(), [userMessage('via REDIS_URL')]);
       await good.clearSession();
       await good.close();
     } finally {
@@ -170,8 +168,8 @@ describe('least-privilege ACL user "agents" (docs/security.md)', () => {
   it('keeps a capped history (maxItems, overflow trim and reject) under the same rule', async () => {
     for (const overflow of ['trim', 'reject'] as const) {
       const session = new RedisSession({ redisUrl: appUrl(), ttl: 60, maxItems: 2, overflow });
-      await session.addItems([item('1'), item('2')]);
-      await session.addItems([item('3')]).catch((error: unknown) => assert.equal(overflow, 'reject', util.inspect(error)));
+      await session.addItems([userMessage('1'), userMessage('2')]);
+      await session.addItems([userMessage('3')]).catch((error: unknown) => assert.equal(overflow, 'reject', util.inspect(error)));
       assert.equal((await session.getItems()).length, 2);
       await session.clearSession();
       await session.close();
@@ -184,7 +182,7 @@ describe('least-privilege ACL user "agents" (docs/security.md)', () => {
     const watched: ChangeEvent[] = [];
     const unsubscribe = await session.subscribe((event) => void seen.push(event));
     const unwatch = await watchConversations({ redisUrl: appUrl() }, (event) => void watched.push(event));
-    await session.addItems([item('one')]);
+    await session.addItems([userMessage('one')]);
     await session.popItem();
     await session.clearSession();
     await waitUntil(() => seen.length === 3 && watched.length === 3, { timeoutMs: 30_000, description: 'three events on both channels' });
@@ -196,7 +194,7 @@ describe('least-privilege ACL user "agents" (docs/security.md)', () => {
 
   it('may send WAIT (durability): with no replica it gets a durability error, not NOPERM', async () => {
     const session = new RedisSession({ redisUrl: appUrl(), durability: { replicas: 1, timeoutMs: 10 } });
-    await expectFailure(() => session.addItems([item('x')]), RedisSessionDurabilityError, 'WAIT');
+    await expectFailure(() => session.addItems([userMessage('x')]), RedisSessionDurabilityError, 'WAIT');
     await session.clearSession().catch(() => {});
     await session.close();
   });
@@ -237,11 +235,11 @@ describe('least-privilege ACL user "agents" (docs/security.md)', () => {
       rule[2] = 'agents_no_prefix_channel';
       assert.equal(await server.command(rule), 'OK');
       const session = new RedisSession({ conversationId: 'half-written', redisUrl: appUrl('agents_no_prefix_channel') });
-      const error = await expectFailure(() => session.addItems([item('x')]), RedisSessionCommandError, 'addItems without the prefix channel');
+      const error = await expectFailure(() => session.addItems([userMessage('x')]), RedisSessionCommandError, 'addItems without the prefix channel');
       assert.match(error.message, /lacks a permission/, 'the message points at the ACL');
       assert.equal(await server.command(['EXISTS', 'conv:half-written']), 0, 'a rejected write stored nothing');
       // A pop refused the same way removes nothing.
-      await server.command(['RPUSH', 'conv:half-written', JSON.stringify(item('kept'))]);
+      await server.command(['RPUSH', 'conv:half-written', JSON.stringify(userMessage('kept'))]);
       await expectFailure(() => session.popItem(), RedisSessionCommandError, 'popItem without the prefix channel');
       assert.equal(await server.command(['LLEN', 'conv:half-written']), 1, 'a rejected pop removed nothing');
       await session.close();
@@ -260,7 +258,7 @@ describe('least-privilege ACL user "agents" (docs/security.md)', () => {
 describe('read-only ACL user "agents_ro" (docs/security.md)', () => {
   it('can run the CLI read commands and cannot write', async () => {
     const session = new RedisSession({ conversationId: 'ro-check', redisUrl: server.url, ttl: 600 });
-    await session.addItems([item('readable')]);
+    await session.addItems([userMessage('readable')]);
     await session.close();
     const as = { username: 'agents_ro', password: PASSWORDS['RO_PASSWORD']! };
     for (const command of [
@@ -305,7 +303,7 @@ describe('tenant isolation (docs/security.md)', () => {
     const seen: ChangeEvent[] = [];
     const unsubscribe = await session.subscribe((event) => void seen.push(event));
     const unwatch = await watchConversations({ redisUrl: tenantUrl(), keyPrefix: 'tenant_a:' }, () => {});
-    await session.addItems([item('a')]);
+    await session.addItems([userMessage('a')]);
     await waitUntil(() => seen.length === 1, { timeoutMs: 30_000, description: "tenant_a's own event" });
     await unsubscribe();
     await unwatch();
@@ -315,7 +313,7 @@ describe('tenant isolation (docs/security.md)', () => {
 
   it("tenant_a cannot read, write or subscribe to tenant_b's conversations: typed NOPERM errors, no password, nothing written", async () => {
     const victim = new RedisSession({ conversationId: 'secret-conv', redisUrl: server.url, keyPrefix: 'tenant_b:', ttl: 600 });
-    await victim.addItems([item("tenant b's data")]);
+    await victim.addItems([userMessage("tenant b's data")]);
     await victim.close();
     const before = await server.command(['LRANGE', 'tenant_b:secret-conv', '0', '-1']);
     const { logger, lines } = capturingLogger();
@@ -326,11 +324,11 @@ describe('tenant isolation (docs/security.md)', () => {
         const where = `ttl ${ttl}, changeEvents ${changeEvents}`;
         const operations: [string, () => Promise<unknown>][] = [
           ['getItems', () => intruder.getItems()],
-          ['addItems', () => intruder.addItems([item('injected')])],
+          ['addItems', () => intruder.addItems([userMessage('injected')])],
           ['popItem', () => intruder.popItem()],
           ['clearSession', () => intruder.clearSession()],
-          ['applyHistoryTransaction', () => intruder.applyHistoryTransaction({ operationId: 'x', transaction: { type: 'append_items', items: [item('injected')] } })],
-          ['replaceHistoryWithCompaction', () => intruder.replaceHistoryWithCompaction([item('injected')])],
+          ['applyHistoryTransaction', () => intruder.applyHistoryTransaction({ operationId: 'x', transaction: { type: 'append_items', items: [userMessage('injected')] } })],
+          ['replaceHistoryWithCompaction', () => intruder.replaceHistoryWithCompaction([userMessage('injected')])],
           ['applyHistoryMutations', () => intruder.applyHistoryMutations({ mutations: [{ type: 'replace_function_call', callId: 'c', replacement: { type: 'function_call', callId: 'c', name: 'n', arguments: '{}' } }] })],
           ['subscribe', () => intruder.subscribe(() => {})],
         ];
@@ -393,7 +391,7 @@ describe('every ACL rule in the docs is the one the code and the other copies us
       const watched: ChangeEvent[] = [];
       const unsubscribe = await session.subscribe((event) => void seen.push(event));
       const unwatch = await watchConversations({ redisUrl: url, keyPrefix: prefix }, (event) => void watched.push(event));
-      await session.addItems([item('one')]);
+      await session.addItems([userMessage('one')]);
       await session.clearSession();
       await waitUntil(() => seen.length === 2 && watched.length === 2, { timeoutMs: 10_000, description: `events under ${prefix}` });
       await unsubscribe();
@@ -406,11 +404,11 @@ describe('every ACL rule in the docs is the one the code and the other copies us
 describe('the CLI under the read-only and admin rules (docs/security.md)', () => {
   const roUrl = () => appUrl('agents_ro', PASSWORDS['RO_PASSWORD']!);
   const adminUrl = () => appUrl('agents_admin', PASSWORDS['ADMIN_PASSWORD']!);
-  const line = (id: string) => `${JSON.stringify({ id, key: `conv:${id}`, ttl: 600, expiresAt: Date.now() + 600_000, items: [JSON.stringify(item(id))], meta: { v: '1' } })}\n`;
+  const line = (id: string) => `${JSON.stringify({ id, key: `conv:${id}`, ttl: 600, expiresAt: Date.now() + 600_000, items: [JSON.stringify(userMessage(id))], meta: { v: '1' } })}\n`;
 
   before(async () => {
     const session = new RedisSession({ conversationId: 'cli-acl', redisUrl: server.url, ttl: 600 });
-    await session.addItems([item('readable')]);
+    await session.addItems([userMessage('readable')]);
     await session.close();
   });
 
@@ -420,7 +418,7 @@ describe('the CLI under the read-only and admin rules (docs/security.md)', () =>
     const done = collect(child, 90_000);
     await waitForStderr(child, 'Listening on', 30_000).catch(() => {});
     const session = new RedisSession({ conversationId: 'cli-acl', redisUrl: server.url, ttl: 600 });
-    await session.addItems([item('more')]);
+    await session.addItems([userMessage('more')]);
     await session.close();
     return done;
   }
@@ -485,6 +483,6 @@ describe('the CLI under the read-only and admin rules (docs/security.md)', () =>
       assertNoSecret(result.stdout + result.stderr, args.join(' '));
     }
     assert.equal(await server.command(['EXISTS', 'conv:admin-new']), 0, 'deleted');
-    assert.deepEqual(await server.command(['LRANGE', 'conv:cli-acl', '0', '-1']), [JSON.stringify(item('cli-acl'))], 'imported over');
+    assert.deepEqual(await server.command(['LRANGE', 'conv:cli-acl', '0', '-1']), [JSON.stringify(userMessage('cli-acl'))], 'imported over');
   });
 });

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { AgentInputItem } from '@openai/agents';
 import {
   deriveTenantKey,
   RedisSession,
@@ -19,10 +18,10 @@ import {
 import { waitUntil } from './harness/index.js';
 import { exerciseSession } from './support/exerciseSession.js';
 import { useSessionFixture } from './support/sessionFixture.js';
+import { userMessage } from './support/items.js';
 
 const fixture = useSessionFixture();
 const SECRET = 'my card number is 4111-1111';
-const user = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 const k1 = randomBytes(32);
 const k2 = randomBytes(32);
 const only = (id: string, key: Uint8Array | string): EncryptionOptions => ({ keys: { [id]: key }, currentKeyId: id });
@@ -47,9 +46,9 @@ describe('encryption at rest', () => {
     const session = fixture.session({ encryption: only('k1', k1), ttl: 600 });
     const events: ChangeEvent[] = [];
     const stop = await session.subscribe((event) => void events.push(event));
-    await session.addItems([user(SECRET), user('second'), { type: 'function_call', callId: 'call-9', name: 'pay', arguments: SECRET }]);
+    await session.addItems([userMessage(SECRET), userMessage('second'), { type: 'function_call', callId: 'call-9', name: 'pay', arguments: SECRET }]);
     assert.deepEqual((await session.getItems()).map((item) => JSON.stringify(item)).join(), [
-      user(SECRET), user('second'), { type: 'function_call', callId: 'call-9', name: 'pay', arguments: SECRET },
+      userMessage(SECRET), userMessage('second'), { type: 'function_call', callId: 'call-9', name: 'pay', arguments: SECRET },
     ].map((item) => JSON.stringify(item)).join());
     const raw = await rawEntries(session);
     assert.ok(raw.every((entry) => entry.startsWith('{"$enc":1,"kid":"k1"') && !entry.includes(SECRET) && !entry.includes('second')));
@@ -63,24 +62,24 @@ describe('encryption at rest', () => {
   it('keeps old items readable after a key rotation, including for suffix transactions', async () => {
     const id = fixture.uniqueId('rotation');
     const before = fixture.session({ conversationId: id, encryption: only('2026-10', k1) });
-    await before.addItems([user('old one'), user('old two')]);
+    await before.addItems([userMessage('old one'), userMessage('old two')]);
     const rotated = fixture.session({ conversationId: id, encryption: { keys: { '2026-10': k1, '2026-11': k2.toString('base64') }, currentKeyId: '2026-11' } });
-    await rotated.addItems([user('new')]);
-    assert.deepEqual(await rotated.getItems(), [user('old one'), user('old two'), user('new')]);
+    await rotated.addItems([userMessage('new')]);
+    assert.deepEqual(await rotated.getItems(), [userMessage('old one'), userMessage('old two'), userMessage('new')]);
     assert.deepEqual((await rawEntries(rotated)).map((entry) => JSON.parse(entry).kid), ['2026-10', '2026-10', '2026-11']);
     // The expected suffix spans items under both keys; a wrong one is still a conflict.
     await assert.rejects(
       rotated.applyHistoryTransaction({
         operationId: 'stale',
-        transaction: { type: 'replace_suffix', expectedSuffix: [user('old one'), user('new')], replacement: [] },
+        transaction: { type: 'replace_suffix', expectedSuffix: [userMessage('old one'), userMessage('new')], replacement: [] },
       }),
       RedisSessionConflictError,
     );
     await rotated.applyHistoryTransaction({
       operationId: 'rewrite',
-      transaction: { type: 'replace_suffix', expectedSuffix: [user('old two'), user('new')], replacement: [user('merged')] },
+      transaction: { type: 'replace_suffix', expectedSuffix: [userMessage('old two'), userMessage('new')], replacement: [userMessage('merged')] },
     });
-    assert.deepEqual(await rotated.getItems(), [user('old one'), user('merged')]);
+    assert.deepEqual(await rotated.getItems(), [userMessage('old one'), userMessage('merged')]);
     // A session that no longer has the old key says which key is missing.
     const withoutOld = fixture.session({ conversationId: id, encryption: only('2026-11', k2) });
     await assert.rejects(withoutOld.getItems(), assertIntegrityError(/encrypted with key id "2026-10", which is not in encryption\.keys/));
@@ -88,7 +87,7 @@ describe('encryption at rest', () => {
 
   it('detects a modified ciphertext, fingerprint or clear-text field, and entries copied from another conversation', async () => {
     const session = fixture.session({ encryption: only('k1', k1) });
-    await session.addItems([user(SECRET), { type: 'function_call', callId: 'c1', name: 'f', arguments: '{}' }]);
+    await session.addItems([userMessage(SECRET), { type: 'function_call', callId: 'c1', name: 'f', arguments: '{}' }]);
     const [first, second] = await rawEntries(session);
     const envelope = JSON.parse(first!);
     const flipped = Buffer.from(envelope.ct, 'base64');
@@ -98,11 +97,11 @@ describe('encryption at rest', () => {
       JSON.stringify({ ...envelope, fp: JSON.parse(second!).fp }),
       second!.replace('"callId":"c1"', '"callId":"c2"'),
       '{"$enc":1,"kid":"k1"',
-      JSON.stringify(user('injected plaintext')),
+      JSON.stringify(userMessage('injected plaintext')),
     ];
     for (const [index, entry] of tampered.entries()) {
       const victim = fixture.session({ encryption: only('k1', k1) });
-      await victim.addItems([user('genuine')]);
+      await victim.addItems([userMessage('genuine')]);
       await fixture.redis.lSet(victim.keys.items, 0, entry);
       await assert.rejects(victim.getItems(), assertIntegrityError(/./), `case ${index}`);
     }
@@ -115,12 +114,12 @@ describe('encryption at rest', () => {
 
   it('reads entries stored before encryption was turned on only when allowPlaintext is set', async () => {
     const id = fixture.uniqueId('migration');
-    await fixture.session({ conversationId: id }).addItems([user('from before')]);
+    await fixture.session({ conversationId: id }).addItems([userMessage('from before')]);
     const strict = fixture.session({ conversationId: id, encryption: only('k1', k1) });
     await assert.rejects(strict.getItems(), assertIntegrityError(/is not encrypted\. Set encryption\.allowPlaintext/));
     const migrating = fixture.session({ conversationId: id, encryption: { ...only('k1', k1), allowPlaintext: true } });
-    await migrating.addItems([user('after')]);
-    assert.deepEqual(await migrating.getItems(), [user('from before'), user('after')]);
+    await migrating.addItems([userMessage('after')]);
+    assert.deepEqual(await migrating.getItems(), [userMessage('from before'), userMessage('after')]);
   });
 
   it('gives each tenant its own key: one tenant cannot read another tenant’s items', async () => {
@@ -131,7 +130,7 @@ describe('encryption at rest', () => {
     assert.deepEqual(Buffer.from(deriveTenantKey(master, 'tenant_a')), Buffer.from(keyA), 'derivation is stable');
     const id = fixture.uniqueId('tenant');
     const a = fixture.session({ conversationId: id, keyPrefix: 'tenant_a:', encryption: only('t', keyA) });
-    await a.addItems([user(SECRET)]);
+    await a.addItems([userMessage(SECRET)]);
     const b = fixture.session({ conversationId: id, keyPrefix: 'tenant_b:', encryption: only('t', keyB) });
     await fixture.redis.rPush(b.keys.items, await rawEntries(a));
     await assert.rejects(b.getItems(), assertIntegrityError(/failed authentication/));

@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AgentInputItem } from '@openai/agents';
 import {
   closeSharedConnections,
   RedisSession,
@@ -17,6 +16,7 @@ import {
 } from 'agents-redis-session';
 import { freePort, startRedisServer, waitUntil, type RedisServerHandle } from './harness/index.js';
 import { generateCertificates, tlsServerArgs, type CertificateSet } from './support/certificates.js';
+import { userMessage } from './support/items.js';
 
 const PASSWORD = 'tls-secret-Pa55';
 /** Deadlines for calls expected to succeed (or to fail for a stated reason): generous, a TLS handshake on a loaded machine is slow. */
@@ -28,7 +28,6 @@ const FAST = { connectTimeoutMs: 1500, commandTimeoutMs: 1500 } as const;
  * machine, short because the client retries a refused certificate until connectTimeoutMs (unlike WRONGPASS).
  */
 const REFUSED = { connectTimeoutMs: 5000, commandTimeoutMs: 5000 } as const;
-const item = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 
 describe('TLS (rediss://) with certificate verification', () => {
   let trusted: CertificateSet;
@@ -62,8 +61,8 @@ describe('TLS (rediss://) with certificate verification', () => {
       const session = new RedisSession({ redisUrl: url(ports.server) + suffix, tls: { ca: trusted.ca }, ...PATIENT });
       const events: ChangeEvent[] = [];
       const stop = await session.subscribe((event) => void events.push(event));
-      await session.addItems([item('over TLS')]);
-      assert.deepEqual(await session.getItems(), [item('over TLS')]);
+      await session.addItems([userMessage('over TLS')]);
+      assert.deepEqual(await session.getItems(), [userMessage('over TLS')]);
       await waitUntil(() => events.length === 1, { timeoutMs: 30_000, description: 'the change event over TLS' });
       await stop();
       await session.clearSession();
@@ -71,7 +70,7 @@ describe('TLS (rediss://) with certificate verification', () => {
     }
     // The CA as bytes works the same.
     const session = new RedisSession({ redisUrl: url(ports.server), tls: { ca: Buffer.from(trusted.ca) }, ...PATIENT });
-    await session.addItems([item('bytes CA')]);
+    await session.addItems([userMessage('bytes CA')]);
     assert.equal((await session.getItems()).length, 1);
     await session.close();
   });
@@ -80,7 +79,7 @@ describe('TLS (rediss://) with certificate verification', () => {
     const seen: ChangeEvent[] = [];
     const stop = await watchConversations({ redisUrl: url(ports.server), tls: { ca: trusted.ca }, ...PATIENT }, (event) => void seen.push(event));
     const session = new RedisSession({ redisUrl: url(ports.server), tls: { ca: trusted.ca }, ...PATIENT });
-    await session.addItems([item('watched')]);
+    await session.addItems([userMessage('watched')]);
     await waitUntil(() => seen.length === 1, { timeoutMs: 30_000, description: 'the watched event over TLS' });
     await stop();
     await session.close();
@@ -91,7 +90,7 @@ describe('TLS (rediss://) with certificate verification', () => {
     for (const options of [{ tls: { ca: trusted.ca } }, {}]) {
       // With the trusted CA, or with Node's default roots (which trust neither test CA).
       const session = new RedisSession({ conversationId: id, redisUrl: url(ports.rogue), ...options, ...REFUSED });
-      const error = await session.addItems([item('must not be written')]).then(
+      const error = await session.addItems([userMessage('must not be written')]).then(
         () => assert.fail('a server with an untrusted certificate was accepted'),
         (reason: unknown) => reason,
       );
@@ -109,7 +108,7 @@ describe('TLS (rediss://) with certificate verification', () => {
       tls: { ca: trusted.ca, cert: trusted.cert, key: trusted.key },
       ...PATIENT,
     });
-    await withCertificate.addItems([item('mutual TLS')]);
+    await withCertificate.addItems([userMessage('mutual TLS')]);
     assert.equal((await withCertificate.getItems()).length, 1);
     await withCertificate.close();
 

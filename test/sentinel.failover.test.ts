@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AgentInputItem } from '@openai/agents';
 import { createClient, createSentinel, type RedisClientType } from 'redis';
 import {
   RedisSession,
@@ -16,8 +15,8 @@ import {
 import { killMasterAndAwaitPromotion, startRedisSentinel, waitUntil, type RedisSentinelHandle } from './harness/index.js';
 import { SENTINEL_SETUP, useDeployment } from './support/deploymentFixture.js';
 import { serverConnections, waitForServerConnections } from './support/serverConnections.js';
+import { userMessage } from './support/items.js';
 
-const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 const FAILOVER_BOUND_MS = 60_000;
 
 let deployment: RedisSentinelHandle;
@@ -40,13 +39,13 @@ describe('RedisSession through Sentinel', () => {
         { sentinel: { name: deployment.masterName, sentinelRootNodes: deployment.sentinelRootNodes.slice(0, 2) } },
       ]) {
         const session = new RedisSession({ conversationId: 'through-sentinel', ttl: 600, ...options });
-        await session.addItems([userItem('one'), userItem('two')]);
-        await session.applyHistoryTransaction({ operationId: 'op', transaction: { type: 'append_items', items: [userItem('three')] } });
-        assert.deepEqual(await session.getItems(), [userItem('one'), userItem('two'), userItem('three')]);
+        await session.addItems([userMessage('one'), userMessage('two')]);
+        await session.applyHistoryTransaction({ operationId: 'op', transaction: { type: 'append_items', items: [userMessage('three')] } });
+        assert.deepEqual(await session.getItems(), [userMessage('one'), userMessage('two'), userMessage('three')]);
         assert.equal(await master.lLen('conv:through-sentinel'), 3, 'the items live on the master');
-        assert.deepEqual(await session.popItem(), userItem('three'));
-        await session.replaceHistoryWithCompaction([userItem('summary')]);
-        assert.deepEqual(await session.getItems(), [userItem('summary')]);
+        assert.deepEqual(await session.popItem(), userMessage('three'));
+        await session.replaceHistoryWithCompaction([userMessage('summary')]);
+        assert.deepEqual(await session.getItems(), [userMessage('summary')]);
         await session.clearSession();
         assert.equal(await master.exists(['conv:through-sentinel', '{conv:through-sentinel}:meta']), 0);
         assert.equal((await serverConnections(master)).commands, 1, 'one connection to the master');
@@ -64,22 +63,22 @@ describe('RedisSession through Sentinel', () => {
     const strict = new RedisSession({ conversationId: 'durable', redisUrl: deployment.url, durability: { replicas: 2, timeoutMs: 50 } });
     try {
       for (let i = 0; i < 5; i++) {
-        await session.addItems([userItem(`write ${i}`)]);
+        await session.addItems([userMessage(`write ${i}`)]);
         assert.equal(await replica.lLen('conv:durable'), i + 1, 'confirmed, so already on the replica');
       }
-      await assert.rejects(strict.addItems([userItem('applied anyway')]), (error: unknown) =>
+      await assert.rejects(strict.addItems([userMessage('applied anyway')]), (error: unknown) =>
         error instanceof RedisSessionDurabilityError && error.acknowledged === 1 && error.required === 2);
       assert.equal((await session.getItems()).length, 6);
       // The same through a plain URL to the master and through a borrowed single client.
       const direct = new RedisSession({ conversationId: 'durable', redisUrl: deployment.master.url, durability: { replicas: 1, timeoutMs: 2000 } });
-      await direct.addItems([userItem('direct')]);
-      assert.equal(await replica.lIndex('conv:durable', -1), JSON.stringify(userItem('direct')));
+      await direct.addItems([userMessage('direct')]);
+      assert.equal(await replica.lIndex('conv:durable', -1), JSON.stringify(userMessage('direct')));
       await direct.close();
       const master = await rawClient(deployment.master.port);
       try {
         const borrowed = new RedisSession({ conversationId: 'durable', client: master, durability: { replicas: 2, timeoutMs: 50 } });
-        await assert.rejects(borrowed.addItems([userItem('borrowed')]), RedisSessionDurabilityError);
-        assert.equal(await replica.lIndex('conv:durable', -1), JSON.stringify(userItem('borrowed')), 'applied and replicated, just not to 2 replicas');
+        await assert.rejects(borrowed.addItems([userMessage('borrowed')]), RedisSessionDurabilityError);
+        assert.equal(await replica.lIndex('conv:durable', -1), JSON.stringify(userMessage('borrowed')), 'applied and replicated, just not to 2 replicas');
       } finally {
         master.destroy();
       }
@@ -99,8 +98,8 @@ describe('RedisSession through Sentinel', () => {
       // The borrowed client's own connections to the master, and nothing else.
       const borrowedOnly = (await serverConnections(observer)).commands;
       const session = new RedisSession({ conversationId: 'borrowed', client, durability: { replicas: 1, timeoutMs: 2000 } });
-      await session.addItems([userItem('via a borrowed sentinel client')]);
-      assert.deepEqual(await session.getItems(), [userItem('via a borrowed sentinel client')]);
+      await session.addItems([userMessage('via a borrowed sentinel client')]);
+      assert.deepEqual(await session.getItems(), [userMessage('via a borrowed sentinel client')]);
       await session.clearSession();
       await session.close();
       assert.equal((await serverConnections(observer)).commands, borrowedOnly, 'a borrowed client is not a shared connection');
@@ -125,7 +124,7 @@ describe('RedisSession through Sentinel', () => {
     const session = new RedisSession({ conversationId: 'failover', redisUrl: deployment.url, commandTimeoutMs: 5000, connectTimeoutMs: 10_000 });
     const replica = await rawClient(deployment.replica.port);
     try {
-      await session.addItems([userItem('before 1'), userItem('before 2')]);
+      await session.addItems([userMessage('before 1'), userMessage('before 2')]);
       await waitUntil(async () => (await replica.lLen('conv:failover')) === 2, { timeoutMs: 30_000, description: 'the replica to catch up' });
       assert.equal(await deployment.masterPort(), deployment.master.port);
 
@@ -135,7 +134,7 @@ describe('RedisSession through Sentinel', () => {
       await waitUntil(
         async () => {
           attempts++;
-          await session.addItems([userItem('after')]);
+          await session.addItems([userMessage('after')]);
           return true;
         },
         { timeoutMs: FAILOVER_BOUND_MS, intervalMs: 200, description: 'the session to write again' },
@@ -145,9 +144,9 @@ describe('RedisSession through Sentinel', () => {
 
       // The write went to the new master, which also kept the history.
       assert.equal(await replica.sendCommand(['ROLE']).then((role) => (role as unknown as string[])[0]), 'master');
-      assert.deepEqual(await replica.lRange('conv:failover', 0, -1), [userItem('before 1'), userItem('before 2'), userItem('after')].map((item) => JSON.stringify(item)));
-      assert.deepEqual(await session.getItems(), [userItem('before 1'), userItem('before 2'), userItem('after')]);
-      assert.deepEqual(await session.popItem(), userItem('after'));
+      assert.deepEqual(await replica.lRange('conv:failover', 0, -1), [userMessage('before 1'), userMessage('before 2'), userMessage('after')].map((item) => JSON.stringify(item)));
+      assert.deepEqual(await session.getItems(), [userMessage('before 1'), userMessage('before 2'), userMessage('after')]);
+      assert.deepEqual(await session.popItem(), userMessage('after'));
       await session.clearSession();
     } finally {
       replica.destroy();

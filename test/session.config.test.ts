@@ -18,10 +18,9 @@ import {
 } from 'agents-redis-session';
 import { freePort, startRedisServer, stopAllRedisServers, type RedisServerHandle } from './harness/index.js';
 import { serverConnections, waitForServerConnections } from './support/serverConnections.js';
+import { userMessage } from './support/items.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 
 /** Asserts that `options` are refused with a RedisSessionConfigError whose message matches `message`. */
 function assertConfigError(options: unknown, message: RegExp): RedisSessionConfigError {
@@ -235,7 +234,7 @@ describe('RedisSession options: redisUrl', () => {
   it('defaults to process.env.REDIS_URL when set', async () => {
     await withRedisUrlEnv(`${server.url}/2`, async () => {
       const session = new RedisSession({ conversationId: 'from-env' });
-      await session.addItems([userItem('hello')]);
+      await session.addItems([userMessage('hello')]);
       await session.close();
     });
     const db2 = await rawClient(2);
@@ -253,7 +252,7 @@ describe('RedisSession options: redisUrl', () => {
     const nothingThere = `redis://127.0.0.1:${await freePort()}/0`;
     await withRedisUrlEnv(nothingThere, async () => {
       const session = new RedisSession({ conversationId: 'explicit-wins', redisUrl: server.url });
-      await session.addItems([userItem('hello')]);
+      await session.addItems([userMessage('hello')]);
       assert.equal((await session.getItems()).length, 1);
       await session.close();
     });
@@ -261,7 +260,7 @@ describe('RedisSession options: redisUrl', () => {
 
   it('the database number in the path selects the database', async () => {
     const session = new RedisSession({ conversationId: 'db-three', redisUrl: `${server.url}/3` });
-    await session.addItems([userItem('one'), userItem('two')]);
+    await session.addItems([userMessage('one'), userMessage('two')]);
     await session.close();
     const db3 = await rawClient(3);
     const db0 = await rawClient(0);
@@ -283,9 +282,9 @@ describe('RedisSession options: redisUrl', () => {
       const ownId = await inspector.clientId();
       const url = `${pooled.url}/0?max_connections=4`;
       const sessions = Array.from({ length: 100 }, (_, i) => new RedisSession({ conversationId: `pooled-${i}`, redisUrl: url }));
-      await Promise.all(sessions.map((session, i) => session.addItems([userItem(`item ${i}`)])));
+      await Promise.all(sessions.map((session, i) => session.addItems([userMessage(`item ${i}`)])));
       const read = await Promise.all(sessions.map((session) => session.getItems()));
-      read.forEach((items, i) => assert.deepEqual(items, [userItem(`item ${i}`)]));
+      read.forEach((items, i) => assert.deepEqual(items, [userMessage(`item ${i}`)]));
       const clients = String(await inspector.sendCommand(['CLIENT', 'LIST']))
         .trim()
         .split('\n')
@@ -351,9 +350,9 @@ describe('RedisSession options: authentication and secrets', () => {
 
   it('works with a password-only URL and with a user and password URL', async () => {
     const byPassword = new RedisSession({ conversationId: 'auth', redisUrl: `redis://:${password}@127.0.0.1:${secured.port}/0` });
-    await byPassword.addItems([userItem('from default user')]);
+    await byPassword.addItems([userMessage('from default user')]);
     const byUser = new RedisSession({ conversationId: 'auth', redisUrl: `redis://alice:${userPassword}@127.0.0.1:${secured.port}/0` });
-    await byUser.addItems([userItem('from alice')]);
+    await byUser.addItems([userMessage('from alice')]);
     assert.deepEqual((await byPassword.getItems()).map((item) => (item as { content: string }).content), ['from default user', 'from alice']);
     assert.equal(await secured.command(['LLEN', 'conv:auth']), 2);
     await byPassword.close();
@@ -417,7 +416,7 @@ describe('RedisSession options: authentication and secrets', () => {
       connectTimeoutMs: 300,
       commandTimeoutMs: 300,
     });
-    const error = await rejection(() => session.addItems([userItem('x')]));
+    const error = await rejection(() => session.addItems([userMessage('x')]));
     assert.ok(error instanceof RedisSessionConnectionError);
     assert.equal(error.target, `redis://alice:***@127.0.0.1:${port}/0`);
     assertNoSecret(error, [secret]);

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AgentInputItem } from '@openai/agents';
 import { createClient, type RedisClientType } from 'redis';
 import {
   closeSharedConnections,
@@ -16,6 +15,7 @@ import {
 } from 'agents-redis-session';
 import { freePort, sleep, startRedisServer, stopAllRedisServers, waitUntil, type RedisServerHandle } from './harness/index.js';
 import { serverConnections, waitForServerConnections } from './support/serverConnections.js';
+import { userMessage } from './support/items.js';
 
 const SESSION_COUNT = 10_000;
 const BATCH_SIZE = 500;
@@ -24,8 +24,6 @@ const FAST = { connectTimeoutMs: 300, commandTimeoutMs: 300 } as const;
 const GUARD_MS = 30_000;
 /** For a session that must fail fast while its server is down and SUCCEED before and after: a short connect, a generous command deadline. */
 const RECOVERING = { connectTimeoutMs: 1000, commandTimeoutMs: 10_000 } as const;
-
-const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 
 /** Resolves with the outcome of `promise`, failing the test if it has not settled within `ms`. */
 async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<PromiseSettledResult<T>> {
@@ -92,12 +90,12 @@ describe('RedisSession connections: sharing and closing', () => {
       const sessions = Array.from({ length: SESSION_COUNT }, (_, i) => new RedisSession({ conversationId: `many-${i}`, redisUrl: dedicated.url }));
       assert.equal((await serverConnections(inspector)).commands, 0, 'constructing sessions opens nothing');
       await inBatches(SESSION_COUNT, BATCH_SIZE, (i) =>
-        i % 2 === 0 ? sessions[i]!.addItems([userItem(`item ${i}`)]) : sessions[i]!.getItems(),
+        i % 2 === 0 ? sessions[i]!.addItems([userMessage(`item ${i}`)]) : sessions[i]!.getItems(),
       );
       assert.equal(await otherClients(inspector), 1, 'one socket for all sessions');
       // Each written conversation: its items list and its metadata hash (holding the change-event version).
       assert.equal(await inspector.dbSize(), SESSION_COUNT);
-      assert.equal(await inspector.lIndex('conv:many-42', 0), JSON.stringify(userItem('item 42')));
+      assert.equal(await inspector.lIndex('conv:many-42', 0), JSON.stringify(userMessage('item 42')));
 
       await inBatches(SESSION_COUNT, BATCH_SIZE, (i) => sessions[i]!.close());
       await waitUntil(async () => (await otherClients(inspector)) === 0, {
@@ -116,7 +114,7 @@ describe('RedisSession connections: sharing and closing', () => {
     await client.connect();
     try {
       const session = new RedisSession({ conversationId: 'borrowed', client });
-      await session.addItems([userItem('hello')]);
+      await session.addItems([userMessage('hello')]);
       const borrowed = await client.clientId();
       assert.equal((await serverConnections(raw, { except: [borrowed] })).commands, 0, 'a borrowed client is not a shared connection');
       await session.close();
@@ -124,7 +122,7 @@ describe('RedisSession connections: sharing and closing', () => {
       assert.equal(await client.ping(), 'PONG');
       assert.equal(await client.lLen('conv:borrowed'), 1);
       const next = new RedisSession({ conversationId: 'borrowed', client });
-      assert.deepEqual(await next.getItems(), [userItem('hello')]);
+      assert.deepEqual(await next.getItems(), [userMessage('hello')]);
       await next.close();
     } finally {
       client.destroy();
@@ -139,17 +137,17 @@ describe('RedisSession connections: sharing and closing', () => {
       const fromUrl = new RedisSession({ conversationId: 'closed', redisUrl: server.url });
       const fromClient = new RedisSession({ conversationId: 'closed', client });
       for (const session of [fromUrl, fromClient]) {
-        await session.addItems([userItem('before close')]);
+        await session.addItems([userMessage('before close')]);
         await session.close();
         await session.close(); // idempotent
         const calls: [string, () => Promise<unknown>][] = [
           ['getItems', () => session.getItems()],
-          ['addItems', () => session.addItems([userItem('after close')])],
+          ['addItems', () => session.addItems([userMessage('after close')])],
           ['popItem', () => session.popItem()],
           ['clearSession', () => session.clearSession()],
           ['applyHistoryTransaction', () =>
-            session.applyHistoryTransaction({ operationId: 'op', transaction: { type: 'append_items', items: [userItem('x')] } })],
-          ['replaceHistoryWithCompaction', () => session.replaceHistoryWithCompaction([userItem('x')])],
+            session.applyHistoryTransaction({ operationId: 'op', transaction: { type: 'append_items', items: [userMessage('x')] } })],
+          ['replaceHistoryWithCompaction', () => session.replaceHistoryWithCompaction([userMessage('x')])],
           ['applyHistoryMutations', () =>
             session.applyHistoryMutations({
               mutations: [{ type: 'replace_function_call', callId: 'c', replacement: { type: 'function_call', callId: 'c', name: 'f', arguments: '{}' } }],
@@ -175,11 +173,11 @@ describe('RedisSession connections: sharing and closing', () => {
 
   it('closeSharedConnections closes URL connections, and live sessions reconnect on their next call', async () => {
     const session = new RedisSession({ conversationId: 'reconnects', redisUrl: server.url });
-    await session.addItems([userItem('one')]);
+    await session.addItems([userMessage('one')]);
     assert.equal((await serverConnections(raw)).commands, 1);
     await closeSharedConnections();
     await waitForServerConnections(raw, { commands: 0 }, 'closeSharedConnections to close the URL connection');
-    await session.addItems([userItem('two')]);
+    await session.addItems([userMessage('two')]);
     assert.equal((await session.getItems()).length, 2);
     assert.equal((await serverConnections(raw)).commands, 1, 'the session reconnected');
     await session.close();
@@ -193,7 +191,7 @@ describe('RedisSession connections: failures', () => {
     const session = new RedisSession({ conversationId: 'nowhere', redisUrl: `redis://127.0.0.1:${port}/0`, ...FAST });
     for (const [operation, call] of [
       ['getItems', () => session.getItems()],
-      ['addItems', () => session.addItems([userItem('x')])],
+      ['addItems', () => session.addItems([userMessage('x')])],
     ] as const) {
       const error = await rejectionOf(call());
       assert.ok(error instanceof RedisSessionConnectionError, String(error));
@@ -217,12 +215,12 @@ describe('RedisSession connections: failures', () => {
     const victim = await startRedisServer({ logName: 'session-connections-victim' });
     const session = new RedisSession({ conversationId: 'survivor', redisUrl: victim.url, ttl: 600, ...RECOVERING });
     try {
-      await session.addItems([userItem('before crash')]);
+      await session.addItems([userMessage('before crash')]);
       await victim.kill9();
 
       for (const [operation, call] of [
         ['getItems', () => session.getItems()],
-        ['addItems', () => session.addItems([userItem('during crash')])],
+        ['addItems', () => session.addItems([userMessage('during crash')])],
         ['popItem', () => session.popItem()],
       ] as const) {
         const error = await rejectionOf(call());
@@ -236,9 +234,9 @@ describe('RedisSession connections: failures', () => {
         async () => (await settleWithin(session.getItems(), GUARD_MS)).status === 'fulfilled',
         { timeoutMs: 30_000, intervalMs: 100, description: 'the session to work again after the restart' },
       );
-      await session.addItems([userItem('after restart')]);
+      await session.addItems([userMessage('after restart')]);
       // The write that failed during the crash was not replayed after reconnecting.
-      assert.deepEqual(await session.getItems(), [userItem('after restart')]);
+      assert.deepEqual(await session.getItems(), [userMessage('after restart')]);
     } finally {
       await session.close();
       await victim.stop();
@@ -251,10 +249,10 @@ describe('RedisSession connections: failures', () => {
       const session = new RedisSession({ conversationId: 'not-a-list', redisUrl: server.url, ttl });
       for (const [operation, call] of [
         ['getItems', () => session.getItems()],
-        ['addItems', () => session.addItems([userItem('x')])],
+        ['addItems', () => session.addItems([userMessage('x')])],
         ['popItem', () => session.popItem()],
         // Compaction deletes the old history first: it must refuse, not delete someone else's key.
-        ['replaceHistoryWithCompaction', () => session.replaceHistoryWithCompaction([userItem('x')])],
+        ['replaceHistoryWithCompaction', () => session.replaceHistoryWithCompaction([userMessage('x')])],
       ] as const) {
         const error = await rejectionOf(call());
         assert.ok(error instanceof RedisSessionCommandError, `${operation} (ttl ${ttl}): ${String(error)}`);

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { AgentInputItem } from '@openai/agents';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import { closeSharedConnections, DEFAULT_KEY_PREFIX, RedisSession, type RedisSessionOptions } from 'agents-redis-session';
 import {
@@ -17,11 +16,7 @@ import {
   type RedisServerHandle,
 } from './harness/index.js';
 import { exerciseSession } from './support/exerciseSession.js';
-
-type FunctionCallItem = Extract<AgentInputItem, { type: 'function_call' }>;
-
-const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
-const functionCall = (callId: string, args: string): FunctionCallItem => ({ type: 'function_call', callId, name: 'lookup', arguments: args });
+import { functionCall, userMessage } from './support/items.js';
 
 const PREFIXES = ['conv:', '', ':', 'tenant_a:conv:', 'tenant_b:conv:', 'app:v2:', 'ünïcødé:', '会話:', 'with space '];
 const IDS = [
@@ -65,7 +60,7 @@ describe('RedisSession keys on a standalone server', () => {
     assert.equal(DEFAULT_KEY_PREFIX, 'conv:');
     const session = new RedisSession({ conversationId: 'user-123', redisUrl: server.url, ttl: 3600 });
     assert.deepEqual(session.keys, { items: 'conv:user-123', meta: '{conv:user-123}:meta', all: ['conv:user-123', '{conv:user-123}:meta'] });
-    const items = [userItem('hello'), functionCall('call-1', '{"city":"Paris"}'), userItem('bye')];
+    const items = [userMessage('hello'), functionCall('call-1', '{"city":"Paris"}'), userMessage('bye')];
     await session.addItems(items);
 
     assert.equal(await raw.type('conv:user-123'), 'list');
@@ -78,7 +73,7 @@ describe('RedisSession keys on a standalone server', () => {
 
   it('metadata lives at {prefix+id}:meta, and nothing else is written', async () => {
     const session = new RedisSession({ conversationId: 'user-7', keyPrefix: 'tenant_a:conv:', redisUrl: server.url });
-    await session.applyHistoryTransaction({ operationId: 'op-1', transaction: { type: 'append_items', items: [userItem('hi')] } });
+    await session.applyHistoryTransaction({ operationId: 'op-1', transaction: { type: 'append_items', items: [userMessage('hi')] } });
     assert.equal(await raw.type('{tenant_a:conv:user-7}:meta'), 'hash');
     // The applied operation id, and the conversation's change-event version.
     assert.deepEqual(Object.keys(await raw.hGetAll('{tenant_a:conv:user-7}:meta')).sort(), ['op:op-1', 'v']);
@@ -92,7 +87,7 @@ describe('RedisSession keys on a standalone server', () => {
     await raw.set('conv:user-12', 'shorter id');
     await raw.set('conv:user-123:extra', 'unrelated');
     const session = new RedisSession({ conversationId: 'user-123', redisUrl: server.url });
-    await session.applyHistoryTransaction({ operationId: 'op-clear', transaction: { type: 'append_items', items: [userItem('x')] } });
+    await session.applyHistoryTransaction({ operationId: 'op-clear', transaction: { type: 'append_items', items: [userMessage('x')] } });
     await session.clearSession();
     assert.equal(await raw.exists(['conv:user-123', '{conv:user-123}:meta']), 0);
     assert.equal(await raw.exists(['conv:user-1234', 'conv:user-12', 'conv:user-123:extra']), 3);

@@ -9,11 +9,11 @@ import type { AgentInputItem } from '@openai/agents';
 import { RedisSession, RedisSessionConfigError, RedisSessionLimitError, type ChangeEvent } from 'agents-redis-session';
 import { waitUntil } from './harness/index.js';
 import { useSessionFixture } from './support/sessionFixture.js';
+import { userMessage } from './support/items.js';
 
 const fixture = useSessionFixture();
-const user = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 const texts = (items: AgentInputItem[]) => items.map((item) => (item as { content: string }).content);
-const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => user(String(from + i)));
+const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => userMessage(String(from + i)));
 
 async function assertUntouched(session: RedisSession, expectedLength: number) {
   assert.equal(await fixture.redis.lLen(session.keys.items), expectedLength);
@@ -22,13 +22,13 @@ async function assertUntouched(session: RedisSession, expectedLength: number) {
 describe('maxItemBytes', () => {
   it('refuses an item larger than the limit, in UTF-8 bytes, and writes nothing', async () => {
     const session = fixture.session({ maxItemBytes: 100, changeEvents: false });
-    await session.addItems([user('kept')]);
-    const fits = user('x'.repeat(100 - JSON.stringify(user('')).length));
+    await session.addItems([userMessage('kept')]);
+    const fits = userMessage('x'.repeat(100 - JSON.stringify(userMessage('')).length));
     await session.addItems([fits]); // exactly 100 bytes
     // 40 two-byte characters: 80 UTF-16 units but more than 100 bytes with the JSON around them.
-    const wide = user('é'.repeat(40));
+    const wide = userMessage('é'.repeat(40));
     for (const attempt of [
-      () => session.addItems([user('fine'), wide]),
+      () => session.addItems([userMessage('fine'), wide]),
       () => session.replaceHistoryWithCompaction([wide]),
       () => session.applyHistoryTransaction({ operationId: 'too-big', transaction: { type: 'append_items', items: [wide] } }),
     ]) {
@@ -72,11 +72,11 @@ describe('maxItems with overflow "trim" (the default)', () => {
   it('never lets getItems() start with a tool result whose call was trimmed away', async () => {
     const session = fixture.session({ maxItems: 3, changeEvents: false });
     await session.addItems([
-      user('question'),
+      userMessage('question'),
       { type: 'function_call', callId: 'c1', name: 'lookup', arguments: '{}' },
       { type: 'function_call_result', callId: 'c1', name: 'lookup', status: 'completed', output: { type: 'text', text: 'ok' } },
-      user('next'),
-      user('last'),
+      userMessage('next'),
+      userMessage('last'),
     ]);
     assert.equal(await fixture.redis.lLen(session.keys.items), 3);
     assert.deepEqual(texts(await session.getItems()), ['next', 'last']);
@@ -86,7 +86,7 @@ describe('maxItems with overflow "trim" (the default)', () => {
   it('stays within the limit with many concurrent writers, losing none of the newest items', async () => {
     const id = fixture.uniqueId('trim-concurrent');
     const writers = Array.from({ length: 8 }, () => fixture.session({ conversationId: id, maxItems: 50, changeEvents: false }));
-    await Promise.all(writers.map((writer, w) => Promise.all(Array.from({ length: 25 }, (_, i) => writer.addItems([user(`${w}-${i}`)])))));
+    await Promise.all(writers.map((writer, w) => Promise.all(Array.from({ length: 25 }, (_, i) => writer.addItems([userMessage(`${w}-${i}`)])))));
     const stored = texts(await writers[0]!.getItems());
     assert.equal(stored.length, 50);
     assert.equal(new Set(stored).size, 50, 'no duplicates');
@@ -118,7 +118,7 @@ describe('maxItems with overflow "reject"', () => {
     });
     assert.deepEqual(texts(await session.getItems()), ['1', '2', '30', '31', '32']);
     await session.popItem();
-    await session.addItems([user('fits')]);
+    await session.addItems([userMessage('fits')]);
     assert.equal(await fixture.redis.lLen(session.keys.items), 5);
   });
 
@@ -126,7 +126,7 @@ describe('maxItems with overflow "reject"', () => {
     const id = fixture.uniqueId('reject-concurrent');
     const writers = Array.from({ length: 6 }, () => fixture.session({ conversationId: id, maxItems: 40, overflow: 'reject', changeEvents: false }));
     const outcomes = await Promise.allSettled(
-      writers.flatMap((writer, w) => Array.from({ length: 10 }, (_, i) => writer.addItems([user(`${w}-${i}`)]))),
+      writers.flatMap((writer, w) => Array.from({ length: 10 }, (_, i) => writer.addItems([userMessage(`${w}-${i}`)]))),
     );
     const accepted = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
     assert.equal(accepted, 40);

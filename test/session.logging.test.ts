@@ -8,17 +8,12 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import util from 'node:util';
-import type { AgentInputItem } from '@openai/agents';
 import { RedisSession, type Logger } from 'agents-redis-session';
 import { useSessionFixture, type RawRedis } from './support/sessionFixture.js';
+import { functionCall, userMessage } from './support/items.js';
 
 const MARKER = 'SECRET-CONTENT-MARKER-9d1c7b';
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-type FunctionCallItem = Extract<AgentInputItem, { type: 'function_call' }>;
-
-const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
-const functionCall = (callId: string, args: string): FunctionCallItem => ({ type: 'function_call', callId, name: 'lookup', arguments: args });
 
 /** One call made to a capturing logger. */
 interface LogCall {
@@ -51,18 +46,18 @@ const raw = (): RawRedis => fixture.redis;
 /** Runs every session operation with items that carry MARKER, through `logger`. */
 async function exerciseWithMarker(logger: Logger): Promise<void> {
   const session = fixture.session({ conversationId: fixture.uniqueId('logging'), ttl: 600, logger });
-  await session.addItems([userItem(`hello ${MARKER}`), functionCall('call-1', `{"q":"${MARKER}"}`)]);
+  await session.addItems([userMessage(`hello ${MARKER}`), functionCall('call-1', `{"q":"${MARKER}"}`)]);
   await session.getItems();
   await session.getItems(1);
   await session.applyHistoryTransaction({
     operationId: 'op-1',
-    transaction: { type: 'append_items', items: [userItem(`more ${MARKER}`)] },
+    transaction: { type: 'append_items', items: [userMessage(`more ${MARKER}`)] },
   });
   await session.applyHistoryMutations({
     mutations: [{ type: 'replace_function_call', callId: 'call-1', replacement: functionCall('call-1', `{"q":"new ${MARKER}"}`) }],
   });
   await session.popItem();
-  await session.replaceHistoryWithCompaction([userItem(`summary ${MARKER}`)]);
+  await session.replaceHistoryWithCompaction([userMessage(`summary ${MARKER}`)]);
   // Entries that are not items, and that hold the marker, are reported without their content.
   await raw().rPush(session.keys.items, [`not json ${MARKER}`, `{"broken": "${MARKER}"`]);
   await session.getItems();
@@ -104,8 +99,8 @@ describe('RedisSession logging', () => {
 
   it('works without a logger option', async () => {
     const session = new RedisSession({ conversationId: 'default-logger', redisUrl: fixture.server.url });
-    await session.addItems([userItem('hello')]);
-    assert.deepEqual(await session.getItems(), [userItem('hello')]);
+    await session.addItems([userMessage('hello')]);
+    assert.deepEqual(await session.getItems(), [userMessage('hello')]);
     await session.clearSession();
     await session.close();
   });

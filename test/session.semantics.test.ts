@@ -8,15 +8,10 @@ import { MemorySession, type AgentInputItem } from '@openai/agents';
 import { RedisSessionInputError } from 'agents-redis-session';
 import { countersDuring } from '../tools/commandStats.js';
 import { useSessionFixture, type RawRedis } from './support/sessionFixture.js';
+import { assistant, functionCall, functionResult, user } from './support/items.js';
 
 const fixture = useSessionFixture();
 
-const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
-const assistant = (text: string): AgentInputItem =>
-  ({ role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] }) as AgentInputItem;
-const call = (callId: string): AgentInputItem => ({ type: 'function_call', callId, name: 'lookup', arguments: '{}' });
-const result = (callId: string): AgentInputItem =>
-  ({ type: 'function_call_result', callId, name: 'lookup', status: 'completed', output: { type: 'text', text: 'ok' } }) as AgentInputItem;
 const messages = (count: number, label = 'm'): AgentInputItem[] => Array.from({ length: count }, (_, i) => user(`${label}${i}`));
 const contentOf = (item: AgentInputItem | undefined): string => String((item as { content?: unknown } | undefined)?.content);
 
@@ -115,7 +110,7 @@ describe('getItems() default window (limit option)', () => {
   });
 
   it('parallel calls [call A, call B, result A, result B] with limit 3: the window reaches back to call A (never result A without it)', async () => {
-    const history = [call('A'), call('B'), result('A'), result('B')];
+    const history = [functionCall('A'), functionCall('B'), functionResult('A'), functionResult('B')];
     const session = fixture.session({ limit: 3 });
     await session.addItems(history);
     // The window used to be cut forward to []: no non-empty suffix of the newest 3 is safe.
@@ -124,7 +119,7 @@ describe('getItems() default window (limit option)', () => {
   });
 
   it('parallel calls followed by an answer: the window extends back to the first call of the group', async () => {
-    const history = [user('q'), call('A'), call('B'), result('A'), result('B'), assistant('done')];
+    const history = [user('q'), functionCall('A'), functionCall('B'), functionResult('A'), functionResult('B'), assistant('done')];
     const id = fixture.uniqueId('parallel');
     await fixture.session({ conversationId: id }).addItems(history);
     const windowOf = (limit: number) => fixture.session({ conversationId: id, limit }).getItems();
@@ -136,7 +131,7 @@ describe('getItems() default window (limit option)', () => {
   });
 
   it('a limit that cuts exactly between a call and its result keeps the call', async () => {
-    const history = [user('q'), call('X'), result('X'), assistant('answer')];
+    const history = [user('q'), functionCall('X'), functionResult('X'), assistant('answer')];
     const id = fixture.uniqueId('cut');
     await fixture.session({ conversationId: id }).addItems(history);
     assert.deepEqual(await fixture.session({ conversationId: id, limit: 2 }).getItems(), history.slice(1));
@@ -144,7 +139,7 @@ describe('getItems() default window (limit option)', () => {
   });
 
   it('explicit getItems(n) is not trimmed (matches MemorySession)', async () => {
-    const history = [call('A'), call('B'), result('A'), result('B')];
+    const history = [functionCall('A'), functionCall('B'), functionResult('A'), functionResult('B')];
     const session = fixture.session({ limit: 3 });
     await session.addItems(history);
     const memory = new MemorySession({ initialItems: history });

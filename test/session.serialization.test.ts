@@ -5,10 +5,10 @@ import { MemorySession, type AgentInputItem, type SessionHistoryMutation } from 
 import { RedisSessionInputError, type Logger } from 'agents-redis-session';
 import { configure } from 'safe-stable-stringify';
 import { useSessionFixture } from './support/sessionFixture.js';
+import { user } from './support/items.js';
 
 const fixture = useSessionFixture();
 
-const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
 const withData = (providerData: Record<string, unknown>): AgentInputItem =>
   ({ role: 'user', content: 'data', providerData }) as AgentInputItem;
 

@@ -15,15 +15,10 @@ import {
   RedisSessionInputError,
 } from 'agents-redis-session';
 import { useSessionFixture } from './support/sessionFixture.js';
+import { assistant, functionCall, functionResult, user } from './support/items.js';
 
 const fixture = useSessionFixture();
 
-const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
-const assistant = (text: string): AgentInputItem =>
-  ({ role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] }) as AgentInputItem;
-const call = (callId: string, args = '{}'): AgentInputItem => ({ type: 'function_call', callId, name: 'lookup', arguments: args });
-const result = (callId: string): AgentInputItem =>
-  ({ type: 'function_call_result', callId, name: 'lookup', status: 'completed', output: { type: 'text', text: 'ok' } }) as AgentInputItem;
 const append = (operationId: string, items: AgentInputItem[]): SessionHistoryTransactionArgs => ({
   operationId,
   transaction: { type: 'append_items', items },
@@ -84,10 +79,10 @@ describe('applyHistoryTransaction, side by side with MemorySession', () => {
   });
 
   it('replace_suffix replaces exactly the expected suffix', async () => {
-    const pair = await sessionPair([user('q'), call('A'), result('A'), assistant('draft')]);
-    const outcome = await applyBoth(pair, replaceSuffix('op-1', [result('A'), assistant('draft')], [result('A'), assistant('final'), user('more')]));
+    const pair = await sessionPair([user('q'), functionCall('A'), functionResult('A'), assistant('draft')]);
+    const outcome = await applyBoth(pair, replaceSuffix('op-1', [functionResult('A'), assistant('draft')], [functionResult('A'), assistant('final'), user('more')]));
     assert.deepEqual(outcome, { redis: 'ok', memory: 'ok' });
-    assert.deepEqual(await pair.redis.getItems(), [user('q'), call('A'), result('A'), assistant('final'), user('more')]);
+    assert.deepEqual(await pair.redis.getItems(), [user('q'), functionCall('A'), functionResult('A'), assistant('final'), user('more')]);
   });
 
   it('replace_suffix with an empty expected suffix appends, and with an empty replacement removes the suffix', async () => {
@@ -312,7 +307,7 @@ describe('applyHistoryMutations replace_function_call, against applySessionHisto
   const replacement = (callId: string, args: string): SessionHistoryMutation => ({
     type: 'replace_function_call',
     callId,
-    replacement: call(callId, args) as SessionHistoryMutation['replacement'],
+    replacement: functionCall(callId, args) as SessionHistoryMutation['replacement'],
   });
 
   async function mutateBoth(history: AgentInputItem[], mutations: SessionHistoryMutation[]): Promise<AgentInputItem[]> {
@@ -325,19 +320,19 @@ describe('applyHistoryMutations replace_function_call, against applySessionHisto
   }
 
   it('replaces the first matching function_call and removes later duplicates with the same callId', async () => {
-    const history = [user('q'), call('A', '{"v":1}'), result('A'), call('A', '{"v":2}'), call('B'), result('B'), call('A', '{"v":3}')];
+    const history = [user('q'), functionCall('A', '{"v":1}'), functionResult('A'), functionCall('A', '{"v":2}'), functionCall('B'), functionResult('B'), functionCall('A', '{"v":3}')];
     const stored = await mutateBoth(history, [replacement('A', '{"v":"new"}')]);
-    assert.deepEqual(stored, [user('q'), call('A', '{"v":"new"}'), result('A'), call('B'), result('B')]);
+    assert.deepEqual(stored, [user('q'), functionCall('A', '{"v":"new"}'), functionResult('A'), functionCall('B'), functionResult('B')]);
   });
 
   it('changes nothing when no function_call has the callId (results and look-alike text are not calls)', async () => {
-    const history = [user('"callId":"A" and "A"'), result('A'), call('AB'), call('a')];
+    const history = [user('"callId":"A" and "A"'), functionResult('A'), functionCall('AB'), functionCall('a')];
     assert.deepEqual(await mutateBoth(history, [replacement('A', '{}')]), history);
   });
 
   it('applies several mutations in order, like the SDK', async () => {
-    const history = [call('A'), call('B'), call('A'), call('C')];
-    const renamed: SessionHistoryMutation = { type: 'replace_function_call', callId: 'A', replacement: call('C', '{"from":"A"}') as SessionHistoryMutation['replacement'] };
+    const history = [functionCall('A'), functionCall('B'), functionCall('A'), functionCall('C')];
+    const renamed: SessionHistoryMutation = { type: 'replace_function_call', callId: 'A', replacement: functionCall('C', '{"from":"A"}') as SessionHistoryMutation['replacement'] };
     await mutateBoth(history, [replacement('B', '{"b":1}'), renamed, replacement('C', '{"c":1}'), replacement('missing', '{}')]);
   });
 
@@ -349,7 +344,7 @@ describe('applyHistoryMutations replace_function_call, against applySessionHisto
 
   it('an unknown mutation type is rejected and nothing is written', async () => {
     const session = fixture.session();
-    await session.addItems([call('A'), call('B')]);
+    await session.addItems([functionCall('A'), functionCall('B')]);
     const before = await snapshot(session);
     const mutations = [replacement('A', '{"x":1}'), { type: 'drop_function_call', callId: 'B' }] as unknown as SessionHistoryMutation[];
     await assert.rejects(session.applyHistoryMutations({ mutations }), RedisSessionInputError);

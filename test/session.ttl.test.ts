@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AgentInputItem } from '@openai/agents';
 import { createClient } from 'redis';
 import {
   MAX_TTL_SECONDS,
@@ -15,18 +14,9 @@ import {
 import { parseCounters } from '../tools/commandStats.js';
 import { startRedisServer, waitUntil } from './harness/index.js';
 import { useSessionFixture, type RawRedis } from './support/sessionFixture.js';
+import { functionCall, userMessage } from './support/items.js';
 
 const TTL = 60;
-
-const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
-type FunctionCallItem = Extract<AgentInputItem, { type: 'function_call' }>;
-
-const functionCall = (callId: string, args: string): FunctionCallItem => ({
-  type: 'function_call',
-  callId,
-  name: 'lookup',
-  arguments: args,
-});
 
 const fixture = useSessionFixture();
 const raw = (): RawRedis => fixture.redis;
@@ -38,7 +28,7 @@ function newSession(options: Omit<RedisSessionOptions, 'redisUrl' | 'client'> = 
 
 /** Creates the metadata hash (by recording a transaction) so that both keys exist. */
 async function createMeta(session: RedisSession, operationId: string): Promise<void> {
-  await session.applyHistoryTransaction({ operationId, transaction: { type: 'append_items', items: [userItem(operationId)] } });
+  await session.applyHistoryTransaction({ operationId, transaction: { type: 'append_items', items: [userMessage(operationId)] } });
 }
 
 /** Asserts that both keys of `session` exist and expire within (`above`, TTL]. */
@@ -53,7 +43,7 @@ describe('RedisSession ttl', () => {
   it('ttl: 60 makes the items and metadata keys expire within (0, 60]', async () => {
     const session = newSession({ ttl: TTL });
     assert.equal(session.ttl, TTL);
-    await session.addItems([userItem('hello')]);
+    await session.addItems([userMessage('hello')]);
     const itemsTtl = await raw().ttl(session.keys.items);
     assert.ok(itemsTtl > 0 && itemsTtl <= TTL, `items TTL ${itemsTtl}`);
     await createMeta(session, 'op-1');
@@ -64,19 +54,19 @@ describe('RedisSession ttl', () => {
 
   it('every read and write slides the expiry back up to the ttl', async () => {
     const session = newSession({ ttl: TTL });
-    await session.addItems([userItem('a'), functionCall('call-1', '{"q":1}'), userItem('b'), userItem('c'), userItem('d')]);
+    await session.addItems([userMessage('a'), functionCall('call-1', '{"q":1}'), userMessage('b'), userMessage('c'), userMessage('d')]);
     await createMeta(session, 'op-setup');
     const operations: [string, () => Promise<unknown>][] = [
       ['getItems()', () => session.getItems()],
       ['getItems(2)', () => session.getItems(2)],
-      ['addItems', () => session.addItems([userItem('e')])],
+      ['addItems', () => session.addItems([userMessage('e')])],
       ['popItem', () => session.popItem()],
       ['applyHistoryTransaction', () => createMeta(session, 'op-slide')],
       ['applyHistoryMutations', () =>
         session.applyHistoryMutations({
           mutations: [{ type: 'replace_function_call', callId: 'call-1', replacement: functionCall('call-1', '{"q":2}') }],
         })],
-      ['replaceHistoryWithCompaction', () => session.replaceHistoryWithCompaction([userItem('summary'), userItem('kept')])],
+      ['replaceHistoryWithCompaction', () => session.replaceHistoryWithCompaction([userMessage('summary'), userMessage('kept')])],
     ];
     for (const [name, operation] of operations) {
       // Half the ttl: long enough that the keys outlive a slow operation on a loaded machine,
@@ -100,7 +90,7 @@ describe('RedisSession ttl', () => {
     for (const options of [{ ttl: null }, {}] as RedisSessionOptions[]) {
       const session = newSession(options);
       assert.equal(session.ttl, null);
-      await session.addItems([userItem('a'), userItem('b')]);
+      await session.addItems([userMessage('a'), userMessage('b')]);
       await createMeta(session, 'op-1');
       await session.getItems();
       await session.popItem();
@@ -111,9 +101,9 @@ describe('RedisSession ttl', () => {
 
   it('a session without ttl leaves an existing expiry as it is', async () => {
     const withTtl = newSession({ ttl: TTL });
-    await withTtl.addItems([userItem('a')]);
+    await withTtl.addItems([userMessage('a')]);
     const without = new RedisSession({ conversationId: withTtl.conversationId, redisUrl: fixture.server.url });
-    await without.addItems([userItem('b')]);
+    await without.addItems([userMessage('b')]);
     await without.getItems();
     const ttl = await raw().ttl(withTtl.keys.items);
     assert.ok(ttl > 0 && ttl <= TTL, `TTL ${ttl}`);
@@ -138,7 +128,7 @@ describe('RedisSession ttl', () => {
   it('accepts the largest ttl, 10 years', async () => {
     assert.equal(MAX_TTL_SECONDS, 10 * 365 * 24 * 3600);
     const session = newSession({ ttl: MAX_TTL_SECONDS });
-    await session.addItems([userItem('long-lived')]);
+    await session.addItems([userMessage('long-lived')]);
     const ttl = await raw().ttl(session.keys.items);
     assert.ok(ttl > MAX_TTL_SECONDS - 60 && ttl <= MAX_TTL_SECONDS, `TTL ${ttl}`);
     await session.close();
@@ -156,12 +146,12 @@ describe('RedisSession ttl: atomic with the write', () => {
     try {
       await inspector.connect();
       await monitor.connect();
-      await session.addItems([userItem('warm-up')]); // connects and caches the script
+      await session.addItems([userMessage('warm-up')]); // connects and caches the script
       const seen: string[] = [];
       await monitor.monitor((line) => seen.push(line));
       await inspector.configResetStat();
 
-      await session.addItems([userItem('measured')]);
+      await session.addItems([userMessage('measured')]);
 
       const stats = parseCounters(await inspector.info('commandstats')).calls;
       assert.equal(stats.get('evalsha'), 1, `commandstats: ${[...stats].join(' ')}`);

@@ -10,12 +10,11 @@ import { Agent, run, setTracingDisabled, tool, type AgentInputItem } from '@open
 import { assistantMessage, functionCall, ScriptedModel } from '@openai/agents/testing';
 import { z } from 'zod';
 import { useSessionFixture } from './support/sessionFixture.js';
+import { user } from './support/items.js';
 
 setTracingDisabled(true);
 const fixture = useSessionFixture();
 const TEST_TIMEOUT_MS = 30_000;
-
-const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
 
 /** A short label of an item: `user: hi`, `call c1`, `result c1`, `assistant: done`. */
 function label(item: unknown): string {

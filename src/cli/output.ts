@@ -3,7 +3,11 @@
  *
  * Every byte the CLI prints goes through this file, and stored text (a user's message, an id found by SCAN) must never
  * drive the operator's terminal: {@link visible} renders control characters as escapes before anything is written.
+ * It writes to the streams of the run in progress ({@link cliStreams}): the process's own for the bin, the caller's
+ * for a run in-process (tests).
  */
+import type { Writable } from 'node:stream';
+import { cliStreams } from './streams.js';
 
 /**
  * Characters that a terminal acts on instead of showing: C0 controls (but newline and tab, kept for the CLI's own
@@ -33,21 +37,21 @@ export function toJson(value: unknown, pretty = false): string {
 
 /** Writes one JSON document (pretty when `pretty`) and a newline to stdout. */
 export function printJson(value: unknown, pretty = true): void {
-  process.stdout.write(`${toJson(value, pretty)}\n`);
+  cliStreams().stdout.write(`${toJson(value, pretty)}\n`);
 }
 
 /** Writes one line of text to stdout, control characters escaped. */
 export function printLine(text = ''): void {
-  process.stdout.write(`${visible(text)}\n`);
+  cliStreams().stdout.write(`${visible(text)}\n`);
 }
 
 /** Writes a note for a human to stderr (never part of the machine-readable output), control characters escaped. */
 export function note(text: string): void {
-  process.stderr.write(`${visible(text)}\n`);
+  cliStreams().stderr.write(`${visible(text)}\n`);
 }
 
 /** Writes text exactly as commander formatted it (usage, help) to a stream, control characters escaped. */
-export function writeVisible(stream: NodeJS.WriteStream, text: string): void {
+export function writeVisible(stream: Writable, text: string): void {
   stream.write(visible(text));
 }
 

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Globals } from './context.js';
+import { cliStreams } from './streams.js';
 
 /** A progress indicator; does nothing when no bar is shown. */
 export interface Progress {
@@ -15,7 +16,8 @@ const SHOW_AFTER_MS = 500;
  * and only once the run has taken longer than half a second.
  */
 export function progressBar(globals: Globals, label: string, total: number): Progress {
-  if (globals.json || !process.stderr.isTTY || total === 0) return { increment: () => {}, stop: () => {} };
+  const { stderr } = cliStreams();
+  if (globals.json || !stderr.isTTY || total === 0) return { increment: () => {}, stop: () => {} };
   const started = Date.now();
   let done = 0;
   let bar: cliProgress.SingleBar | undefined;
@@ -25,7 +27,7 @@ export function progressBar(globals: Globals, label: string, total: number): Pro
       if (bar) bar.update(done);
       else if (Date.now() - started > SHOW_AFTER_MS && done < total) {
         bar = new cliProgress.SingleBar(
-          { format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta}s`, stream: process.stderr, hideCursor: true },
+          { format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta}s`, stream: stderr as NodeJS.WritableStream, hideCursor: true },
           cliProgress.Presets.shades_classic,
         );
         bar.start(total, done);

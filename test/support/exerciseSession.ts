@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import type { AgentInputItem } from '@openai/agents';
 import { createClient } from 'redis';
 import type { RedisSession } from 'agents-redis-session';
-
-type FunctionCallItem = Extract<AgentInputItem, { type: 'function_call' }>;
-const userItem = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
-const functionCall = (callId: string, args: string): FunctionCallItem => ({ type: 'function_call', callId, name: 'lookup', arguments: args });
+import { functionCall, userMessage } from './items.js';
 
 /**
  * Runs every operation of a session on a fresh conversation, checks each
@@ -14,19 +10,19 @@ const functionCall = (callId: string, args: string): FunctionCallItem => ({ type
  */
 export async function exerciseSession(session: RedisSession, masterUrl: string): Promise<void> {
   const where = `${session.keys.items} (ttl ${session.ttl})`;
-  await session.addItems([userItem('one'), functionCall('call-1', '{"v":1}')]);
-  const append = { operationId: 'op-append', transaction: { type: 'append_items' as const, items: [userItem('two')] } };
+  await session.addItems([userMessage('one'), functionCall('call-1', '{"v":1}')]);
+  const append = { operationId: 'op-append', transaction: { type: 'append_items' as const, items: [userMessage('two')] } };
   await session.applyHistoryTransaction(append);
   await session.applyHistoryTransaction(append); // a repeat is a no-op
   await session.applyHistoryTransaction({
     operationId: 'op-replace',
-    transaction: { type: 'replace_suffix', expectedSuffix: [userItem('two')], replacement: [userItem('TWO')] },
+    transaction: { type: 'replace_suffix', expectedSuffix: [userMessage('two')], replacement: [userMessage('TWO')] },
   });
   await session.applyHistoryMutations({
     mutations: [{ type: 'replace_function_call', callId: 'call-1', replacement: functionCall('call-1', '{"v":2}') }],
   });
-  assert.deepEqual(await session.getItems(), [userItem('one'), functionCall('call-1', '{"v":2}'), userItem('TWO')], where);
-  assert.deepEqual(await session.getItems(1), [userItem('TWO')], where);
+  assert.deepEqual(await session.getItems(), [userMessage('one'), functionCall('call-1', '{"v":2}'), userMessage('TWO')], where);
+  assert.deepEqual(await session.getItems(1), [userMessage('TWO')], where);
 
   const master = createClient({ url: masterUrl });
   master.on('error', () => {});
@@ -38,9 +34,9 @@ export async function exerciseSession(session: RedisSession, masterUrl: string):
     master.destroy();
   }
 
-  assert.deepEqual(await session.popItem(), userItem('TWO'), where);
-  await session.replaceHistoryWithCompaction([userItem('summary')]);
-  assert.deepEqual(await session.getItems(), [userItem('summary')], where);
+  assert.deepEqual(await session.popItem(), userMessage('TWO'), where);
+  await session.replaceHistoryWithCompaction([userMessage('summary')]);
+  assert.deepEqual(await session.getItems(), [userMessage('summary')], where);
   await session.clearSession();
   assert.deepEqual(await session.getItems(), [], where);
   assert.equal(await session.popItem(), undefined, where);

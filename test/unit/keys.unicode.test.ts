@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RedisSession, type RedisSessionOptions } from 'agents-redis-session';
+import { RedisSession, type RedisSessionOptions } from '../../src/index.js';
 import { validateConversationId, validateKeyPrefix } from '../../src/config/keys.js';
 import { checkedKeys, checkedPrefix } from '../../src/cli/conversations.js';
 

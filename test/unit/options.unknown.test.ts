@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RedisSession, watchConversations, type RedisSessionOptions, type WatchConversationsOptions } from 'agents-redis-session';
+import { RedisSession, watchConversations, type RedisSessionOptions, type WatchConversationsOptions } from '../../src/index.js';
 
 const URL = 'redis://127.0.0.1:1';
 

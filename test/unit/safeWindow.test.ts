@@ -2,16 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AgentInputItem } from '@openai/agents';
 import { readDefaultWindow, safeWindowStart, trimToSafeBoundary, windowExtension } from '../../src/history/safeWindow.js';
+import { assistant, functionCall, functionResult, user } from '../support/items.js';
 
 // Unit tests of the default window's pure logic (no Redis): which suffix of a history getItems() returns.
 
-const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
-const assistant = (text: string): AgentInputItem =>
-  ({ role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] }) as AgentInputItem;
-const call = (callId: string, extra: object = {}): AgentInputItem =>
-  ({ type: 'function_call', callId, name: 'lookup', arguments: '{}', ...extra }) as AgentInputItem;
-const result = (callId: string, extra: object = {}): AgentInputItem =>
-  ({ type: 'function_call_result', callId, name: 'lookup', status: 'completed', output: { type: 'text', text: 'ok' }, ...extra }) as AgentInputItem;
 const item = (type: string, fields: object = {}): AgentInputItem => ({ type, ...fields }) as unknown as AgentInputItem;
 const program = (callId: string) => item('program', { callId, code: 'run()' });
 const programOutput = (callId: string) => item('program_output', { callId, output: 'done' });
@@ -59,7 +53,7 @@ describe('windowExtension', () => {
 
 describe('readDefaultWindow', () => {
   it('limit 3 after three parallel calls keeps the calls with their results instead of returning nothing', async () => {
-    const history = [user('q'), call('1'), call('2'), call('3'), result('1'), result('2'), result('3')];
+    const history = [user('q'), functionCall('1'), functionCall('2'), functionCall('3'), functionResult('1'), functionResult('2'), functionResult('3')];
     const { window, counts, reads } = await windowOf(history, 3);
     assert.deepEqual(window, history.slice(1));
     assert.deepEqual(counts, [3, 3 + 32]);
@@ -72,9 +66,9 @@ describe('readDefaultWindow', () => {
   it('common case: a window that starts safely is one read of exactly `limit` items', async () => {
     for (const history of [
       [user('a'), assistant('b'), user('c'), assistant('d'), user('e')],
-      [user('q'), call('X'), result('X'), assistant('a'), user('next')],
-      [result('old'), user('q'), call('X'), result('X'), assistant('a')],
-      [user('q'), assistant('a'), call('pending')],
+      [user('q'), functionCall('X'), functionResult('X'), assistant('a'), user('next')],
+      [functionResult('old'), user('q'), functionCall('X'), functionResult('X'), assistant('a')],
+      [user('q'), assistant('a'), functionCall('pending')],
     ]) {
       for (const limit of [1, 2, 3, 4]) {
         const { window, counts } = await windowOf(history, limit);
@@ -88,21 +82,21 @@ describe('readDefaultWindow', () => {
   });
 
   it('a window starting with a call (whose result is inside) needs no extension', async () => {
-    const history = [user('q'), call('X'), result('X'), assistant('answer')];
+    const history = [user('q'), functionCall('X'), functionResult('X'), assistant('answer')];
     const { window, counts } = await windowOf(history, 3);
     assert.deepEqual(window, history.slice(1));
     assert.deepEqual(counts, [3]);
   });
 
   it('a limit that cuts between a call and its result reaches back to the call', async () => {
-    const history = [user('q'), call('X'), result('X'), assistant('answer')];
+    const history = [user('q'), functionCall('X'), functionResult('X'), assistant('answer')];
     assert.deepEqual((await windowOf(history, 2)).window, history.slice(1));
   });
 
   it('interleaved groups: reaches back exactly as far as the earliest call still needed', async () => {
-    const history = [user('q'), call('1'), result('1'), call('2'), result('2')];
-    assert.deepEqual((await windowOf(history, 1)).window, [call('2'), result('2')]);
-    const overlapping = [user('q'), call('1'), call('2'), result('1'), call('3'), result('2'), result('3'), assistant('a')];
+    const history = [user('q'), functionCall('1'), functionResult('1'), functionCall('2'), functionResult('2')];
+    assert.deepEqual((await windowOf(history, 1)).window, [functionCall('2'), functionResult('2')]);
+    const overlapping = [user('q'), functionCall('1'), functionCall('2'), functionResult('1'), functionCall('3'), functionResult('2'), functionResult('3'), assistant('a')];
     assert.deepEqual((await windowOf(overlapping, 3)).window, overlapping.slice(1));
     assert.deepEqual((await windowOf(overlapping, 2)).window, overlapping.slice(1));
     assert.deepEqual((await windowOf(overlapping, 1)).window, [assistant('a')]);
@@ -140,8 +134,8 @@ describe('readDefaultWindow', () => {
     const history = [
       user('q'),
       program('P'),
-      call('c1', byProgram('P')),
-      result('c1', byProgram('P')),
+      functionCall('c1', '{}', byProgram('P')),
+      functionResult('c1', byProgram('P')),
       programOutput('P'),
       assistant('a'),
     ];
@@ -154,19 +148,19 @@ describe('readDefaultWindow', () => {
   });
 
   it('calls missing entirely (trimmed or never stored): cuts forward after the orphaned results, never returns them', async () => {
-    const history = [user('q'), result('lost'), assistant('a'), user('next')];
+    const history = [user('q'), functionResult('lost'), assistant('a'), user('next')];
     const { window, counts } = await windowOf(history, 3);
     assert.deepEqual(window, [assistant('a'), user('next')]);
     assert.deepEqual(counts, [3, 35], 'it looked further back once before cutting');
     // Fewer entries than the limit: the whole history is in hand, no second read.
-    const short = await windowOf([result('lost'), user('next')], 5);
+    const short = await windowOf([functionResult('lost'), user('next')], 5);
     assert.deepEqual(short.window, [user('next')]);
     assert.deepEqual(short.counts, [5]);
   });
 
   it('a group larger than the extension can hold falls back to cutting forward (bounded reads)', async () => {
-    const calls = Array.from({ length: 40 }, (_, i) => call(`c${i}`));
-    const results = Array.from({ length: 40 }, (_, i) => result(`c${i}`));
+    const calls = Array.from({ length: 40 }, (_, i) => functionCall(`c${i}`));
+    const results = Array.from({ length: 40 }, (_, i) => functionResult(`c${i}`));
     const history = [user('q'), ...calls, ...results, assistant('a')];
     const small = await windowOf(history, 3);
     assert.deepEqual(small.window, [assistant('a')]);
@@ -177,13 +171,13 @@ describe('readDefaultWindow', () => {
   });
 
   it('entries that are not valid items (undefined) count as positions but never as calls or results', async () => {
-    const history = [user('q'), call('X'), undefined, result('X'), undefined];
+    const history = [user('q'), functionCall('X'), undefined, functionResult('X'), undefined];
     assert.deepEqual((await windowOf(history, 2)).window, history.slice(1));
     assert.deepEqual((await windowOf(history, 1)).window, [undefined]);
   });
 
   it('the second read is a fresh snapshot: the window is chosen from it alone', async () => {
-    const before = [user('q'), call('X'), result('X')];
+    const before = [user('q'), functionCall('X'), functionResult('X')];
     const after = [...before, assistant('a'), user('u')];
     const reads: number[] = [];
     const window = await readDefaultWindow(1, async (count) => {
@@ -211,9 +205,9 @@ describe('readDefaultWindow', () => {
         else if (choice < 6) {
           const id = `c${next++}`;
           open.push(id);
-          history.push(call(id));
-        } else if (choice < 9 && open.length > 0) history.push(result(open.splice(random(open.length), 1)[0] as string));
-        else history.push(result(`missing${step}`));
+          history.push(functionCall(id));
+        } else if (choice < 9 && open.length > 0) history.push(functionResult(open.splice(random(open.length), 1)[0] as string));
+        else history.push(functionResult(`missing${step}`));
       }
       for (const limit of [1, 2, 3, 5, 8, 20]) {
         const { window, counts } = await windowOf(history, limit);
@@ -236,17 +230,17 @@ describe('readDefaultWindow', () => {
 
 describe('safeWindowStart and trimToSafeBoundary', () => {
   it('trimToSafeBoundary keeps a safe window whole and cuts an unsafe one after its orphans', () => {
-    const safe = [call('A'), result('A'), user('x')];
+    const safe = [functionCall('A'), functionResult('A'), user('x')];
     assert.equal(trimToSafeBoundary(safe), safe);
-    assert.deepEqual(trimToSafeBoundary([call('B'), result('A'), result('B'), user('x')]), [user('x')]);
-    assert.deepEqual(trimToSafeBoundary([result('A')]), []);
+    assert.deepEqual(trimToSafeBoundary([functionCall('B'), functionResult('A'), functionResult('B'), user('x')]), [user('x')]);
+    assert.deepEqual(trimToSafeBoundary([functionResult('A')]), []);
   });
 
   it('prefers the latest safe start at or before `start`, else the earliest after it', () => {
-    const history = [user('a'), call('X'), result('X'), user('b')];
+    const history = [user('a'), functionCall('X'), functionResult('X'), user('b')];
     assert.equal(safeWindowStart(history, 2), 1);
     assert.equal(safeWindowStart(history, 3), 3);
-    assert.equal(safeWindowStart([result('gone'), user('b')], 0), 1);
+    assert.equal(safeWindowStart([functionResult('gone'), user('b')], 0), 1);
     assert.equal(safeWindowStart([], 0), 0);
   });
 });

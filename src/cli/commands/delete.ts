@@ -6,6 +6,7 @@ import { CliError, EXIT } from '../cliError.js';
 import { globalsOf, withConnection } from '../context.js';
 import { checkedKeys, requireConversation } from '../conversations.js';
 import { printJson, printLine, visible } from '../output.js';
+import { cliStreams } from '../streams.js';
 
 /** `delete <id>`: deletes every key of a conversation (items and metadata), as `clearSession()` does. */
 export function deleteCommand(): Command {
@@ -29,10 +30,11 @@ export function deleteCommand(): Command {
 }
 
 async function confirm(question: string): Promise<void> {
-  if (!process.stdin.isTTY) {
+  const { stdin, stderr } = cliStreams();
+  if (!stdin.isTTY) {
     throw new CliError('refusing to delete without confirmation: pass --yes (stdin is not a terminal to ask on).', EXIT.usage);
   }
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  const prompt = createInterface({ input: stdin, output: stderr });
   try {
     const answer = await prompt.question(visible(question));
     if (!/^y(es)?$/i.test(answer.trim())) throw new CliError('not deleted.', EXIT.usage);

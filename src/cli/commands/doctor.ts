@@ -3,6 +3,7 @@ import { EXIT } from '../cliError.js';
 import { globalsOf, withConnection } from '../context.js';
 import { runDoctor } from '../doctorChecks.js';
 import { printJson, printLine } from '../output.js';
+import { setExitCode } from '../streams.js';
 
 /**
  * `doctor`: checks the server against production guidance. Exit 1 when anything needs attention; exit 5 when nothing
@@ -38,8 +39,8 @@ export function doctorCommand(): Command {
             );
           }
         }
-        if (warnings.length > 0) process.exitCode = EXIT.findings;
-        else if (!complete) process.exitCode = EXIT.incomplete;
+        if (warnings.length > 0) setExitCode(EXIT.findings);
+        else if (!complete) setExitCode(EXIT.incomplete);
       });
     });
 }

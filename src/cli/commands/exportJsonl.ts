@@ -1,5 +1,6 @@
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { conversationKeys, type ConversationKeys } from '../../config/keys.js';
 import { describeCause } from '../../connection/errorMapping.js';
@@ -9,6 +10,7 @@ import { globalsOf, withConnection } from '../context.js';
 import { allConversations } from '../conversations.js';
 import { note, printJson, printLine, toJson } from '../output.js';
 import { progressBar } from '../progress.js';
+import { cliStreams } from '../streams.js';
 
 /** One line of an export: a whole conversation, its entries exactly as stored (encrypted ones stay encrypted). */
 export interface ExportedConversation {
@@ -42,7 +44,7 @@ export function exportCommand(): Command {
       await withConnection(globals, async (connection) => {
         const found = await allConversations(connection, globals.prefix, { match: options.match });
         const temporary = `${options.out}.${process.pid}.tmp`;
-        let stream: WriteStream | NodeJS.WriteStream = process.stdout;
+        let stream: WriteStream | Writable = cliStreams().stdout;
         if (!toStdout) {
           stream = createWriteStream(temporary, { flags: 'wx' });
           await once(stream, 'open').catch((error: unknown) => {

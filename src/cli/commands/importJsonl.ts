@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { text } from 'node:stream/consumers';
 import { Command } from 'commander';
 import { conversationKeys } from '../../config/keys.js';
 import type { RedisCommandTarget } from '../../connection/commandTarget.js';
@@ -9,6 +10,7 @@ import { globalsOf, withConnection } from '../context.js';
 import { note, printJson, printLine } from '../output.js';
 import { progressBar } from '../progress.js';
 import { cliScripts } from '../scripts.js';
+import { cliStreams, setExitCode } from '../streams.js';
 import type { ImportOutcome } from '../../scripts/importConversation.js';
 import { parseJsonl, type ImportLine } from '../importLines.js';
 import { serverMillis } from './exportJsonl.js';
@@ -37,7 +39,7 @@ export function importCommand(): Command {
     .option('--overwrite', 'replace existing conversations whose content differs')
     .action(async (options: { in: string; overwrite?: boolean }, command: Command) => {
       const globals = globalsOf(command);
-      const conversations = parseJsonl(readInput(options.in), options.in === '-' ? 'stdin' : options.in);
+      const conversations = parseJsonl(await readInput(options.in), options.in === '-' ? 'stdin' : options.in);
       await withConnection(globals, async (connection) => {
         const counts: ImportCounts = { imported: 0, unchanged: 0, expired: 0, empty: 0, refused: 0 };
         const refused: { id: string; reason: string }[] = [];
@@ -74,7 +76,7 @@ export function importCommand(): Command {
           for (const { id, reason } of skipped) note(`skipped "${id}": ${reason === 'expired' ? 'expired before it could be imported' : 'no items'}`);
           for (const { id, reason } of refused) note(`refused "${id}": ${reason}`);
         }
-        if (counts.refused > 0) process.exitCode = EXIT.findings;
+        if (counts.refused > 0) setExitCode(EXIT.findings);
       });
     });
 }
@@ -101,12 +103,14 @@ async function serverNow(connection: CliConnection): Promise<number> {
   return serverMillis(await server!.command(['TIME']));
 }
 
-function readInput(file: string): string {
-  if (file === '-' && process.stdin.isTTY) {
+/** The JSONL text of `file`, or of stdin for `-` (the run's stdin: the process's own, or a test's). */
+async function readInput(file: string): Promise<string> {
+  const { stdin } = cliStreams();
+  if (file === '-' && stdin.isTTY) {
     throw new CliError('import reads JSONL from --in <file> or from stdin; stdin is a terminal. Example: import --in conversations.jsonl', EXIT.usage);
   }
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    return file === '-' ? await text(stdin) : readFileSync(file, 'utf8');
   } catch (error) {
     throw new CliError(`cannot read ${file === '-' ? 'stdin' : file}: ${describeCause(error)}`, EXIT.usage);
   }

@@ -1,5 +1,5 @@
 /**
- * Unit tests (no Redis): `instanceof` with this package's error classes works
+ * Package tests of the built package (no Redis; run after the build): `instanceof` with this package's error classes works
  * across two copies of the package in one process: the ESM build (dist/index.js,
  * through `import`) and the CommonJS build (dist/index.cjs, through `require`).
  */

@@ -1,10 +1,11 @@
 /**
- * `agents-redis-session`: inspect and manage the conversations a RedisSession stores.
- * Each command lives in ./commands, one file each; see docs/cli.md.
+ * The `agents-redis-session` program: inspect and manage the conversations a RedisSession stores.
+ * Each command lives in ./commands, one file each; see docs/cli.md. The process entry is ./bin.ts;
+ * {@link runCli} runs the program with any argv and streams (tests run it in-process).
  */
-import { createRequire } from 'node:module';
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { ErrorReply } from 'redis';
+import packageJson from '../../package.json' with { type: 'json' };
 import { DEFAULT_KEY_PREFIX } from '../config/keys.js';
 import { RedisSessionConfigError, RedisSessionError } from '../errors.js';
 import { CliError, EXIT } from './cliError.js';
@@ -21,16 +22,17 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from './connect.js';
 import { toJson, visible, writeVisible } from './output.js';
 import { wholeNumber } from './parsers.js';
 import { redactUrlCredentials } from './redact.js';
+import { withCliStreams, type CliStreams } from './streams.js';
 
 /**
  * Where commander writes. With `--json`, its own error text (and the help it shows after one) is not written:
  * {@link main} reports the error as one JSON line instead. Everything written is escaped for the terminal.
  */
-function outputOf(json: boolean): OutputConfiguration {
+function outputOf(json: boolean, streams: CliStreams): OutputConfiguration {
   return {
-    writeOut: (text) => writeVisible(process.stdout, text),
+    writeOut: (text) => writeVisible(streams.stdout, text),
     writeErr: (text) => {
-      if (!json) writeVisible(process.stderr, redactUrlCredentials(text));
+      if (!json) writeVisible(streams.stderr, redactUrlCredentials(text));
     },
     outputError: (text, write) => {
       if (!json) write(text);
@@ -39,14 +41,13 @@ function outputOf(json: boolean): OutputConfiguration {
 }
 
 /**
- * Builds the program with its global options and every command. `json` (whether `--json` is anywhere on the command
- * line) decides how commander reports usage errors, before the options are parsed.
+ * Builds the program with its global options and every command, writing to `streams`. `json` (whether `--json` is
+ * anywhere on the command line) decides how commander reports usage errors, before the options are parsed.
  */
-export function buildProgram(json = false): Command {
-  const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+function buildProgram(json: boolean, streams: CliStreams): Command {
   const program = new Command('agents-redis-session')
     .description('Inspect and manage the conversations agents-redis-session stores in Redis.')
-    .version(version)
+    .version(packageJson.version)
     .option('--url <url>', 'Redis URL: redis://, rediss://, redis+cluster://h:p,h:p, redis+sentinel://h:p/<master> (default: $REDIS_URL, else redis://localhost:6379/0)')
     .option('--prefix <prefix>', 'key prefix of the conversations', DEFAULT_KEY_PREFIX)
     .option('--json', 'print machine-readable JSON (JSON lines for tail and watch)')
@@ -55,7 +56,7 @@ export function buildProgram(json = false): Command {
     .option('--tls-key <file>', 'client private key (PEM), with --tls-cert')
     .option('--connect-timeout <ms>', 'how long to wait for the connection', wholeNumber(1), DEFAULT_CONNECT_TIMEOUT_MS)
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput(outputOf(json))
+    .configureOutput(outputOf(json, streams))
     .exitOverride();
   for (const command of [
     listCommand(),
@@ -70,7 +71,7 @@ export function buildProgram(json = false): Command {
     statsCommand(),
     doctorCommand(),
   ]) {
-    program.addCommand(command.configureOutput(outputOf(json)).exitOverride());
+    program.addCommand(command.configureOutput(outputOf(json, streams)).exitOverride());
   }
   return program;
 }
@@ -95,14 +96,17 @@ function classify(error: unknown): { message: string; exitCode: number } {
   return { message: error instanceof Error ? error.message : String(error), exitCode: 70 };
 }
 
-/** Runs the CLI with `argv` (as process.argv) and resolves with the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Runs the CLI with `args` (the arguments after the program name: process.argv.slice(2)) on `streams`, and resolves
+ * with the exit code. Never rejects: an error is reported on `streams.stderr` and becomes the exit code.
+ */
+export async function runCli(args: readonly string[], streams: CliStreams): Promise<number> {
   // Known before parsing, so that a usage error (unknown option, missing argument) is JSON too.
-  const json = argv.slice(2).includes('--json');
-  const program = buildProgram(json);
+  const json = args.includes('--json');
+  const program = buildProgram(json, streams);
   try {
-    await program.parseAsync([...argv]);
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    const { exitCode } = await withCliStreams(streams, () => program.parseAsync([...args], { from: 'user' }));
+    return exitCode ?? EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help or version text was printed: that is success.
@@ -113,13 +117,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { message, exitCode } = classify(error);
     // Messages are built from redacted targets; this catches a URL with credentials echoed by a library, structurally.
     const safe = redactUrlCredentials(message);
-    if (json) process.stderr.write(`${toJson({ error: safe, exitCode })}\n`);
-    else process.stderr.write(`error: ${visible(safe)}\n`);
+    if (json) streams.stderr.write(`${toJson({ error: safe, exitCode })}\n`);
+    else streams.stderr.write(`error: ${visible(safe)}\n`);
     return exitCode;
   }
 }
-
-const exitCode = await main(process.argv);
-process.exitCode = exitCode;
-// Everything is closed by now; should a library still hold the event loop open, do not hang.
-setTimeout(() => process.exit(exitCode), 2000).unref();

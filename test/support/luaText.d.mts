@@ -1,0 +1,2 @@
+/** Types of luaText.mjs: imported for its effect only. */
+export {};
