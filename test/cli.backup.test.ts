@@ -67,7 +67,8 @@ describe('CLI export/import as a backup', () => {
       await redis.hSet('{conv:short}:meta', 'v', '1');
       await redis.pExpire('conv:short', pauseMs + 400);
       await redis.pExpire('{conv:short}:meta', pauseMs + 400);
-      const child = spawnCli(['--url', server.url, 'export']);
+      // A connect timeout longer than the pause: the handshake waits for the pause to end, on a loaded machine too.
+      const child = spawnCli(['--url', server.url, '--connect-timeout', '30000', 'export']);
       await server.command(['CLIENT', 'PAUSE', String(pauseMs), 'ALL']);
       exported = await collect(child, 60_000);
       assert.equal(exported.code, 0, exported.stderr);
