@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { DEFAULT_KEY_PREFIX } from '../config/keys.js';
 import { connect, type CliConnection } from './connect.js';
-import { checkedPrefix } from './conversations.js';
+import type { ConversationKeys } from '../config/keys.js';
+import { checkedKeys, checkedPrefix } from './conversations.js';
 
 /** The global options, as every command sees them. */
 export interface Globals {
@@ -28,4 +29,26 @@ export async function withConnection<T>(globals: Globals, body: (connection: Cli
   } finally {
     await connection.close();
   }
+}
+
+/** What a command on one conversation works with. */
+export interface ConversationRun {
+  id: string;
+  keys: ConversationKeys;
+  globals: Globals;
+  connection: CliConnection;
+}
+
+/**
+ * The action of a `<command> <id>`: checks the id's keys before connecting (a bad id fails without a
+ * connection), connects, runs `body` with the command's own options, and closes the connection whatever happens.
+ */
+export function onConversation<Options>(
+  body: (run: ConversationRun, options: Options) => Promise<void>,
+): (id: string, options: Options, command: Command) => Promise<void> {
+  return async (id, options, command) => {
+    const globals = globalsOf(command);
+    const keys = checkedKeys(globals.prefix, id);
+    await withConnection(globals, (connection) => body({ id, keys, globals, connection }, options));
+  };
 }

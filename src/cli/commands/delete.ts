@@ -3,8 +3,8 @@ import { Command } from 'commander';
 import type { RedisCommandTarget } from '../../connection/commandTarget.js';
 import { scriptContext, scripts } from '../../scripts/index.js';
 import { CliError, EXIT } from '../cliError.js';
-import { globalsOf, withConnection } from '../context.js';
-import { checkedKeys, requireConversation } from '../conversations.js';
+import { onConversation } from '../context.js';
+import { requireConversation } from '../conversations.js';
 import { printJson, printLine, visible } from '../output.js';
 import { cliStreams } from '../streams.js';
 
@@ -14,10 +14,8 @@ export function deleteCommand(): Command {
     .description('delete every key of a conversation (items and metadata); asks first unless --yes')
     .argument('<id>', 'conversation id')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(async (id: string, options: { yes?: boolean }, command: Command) => {
-      const globals = globalsOf(command);
-      const keys = checkedKeys(globals.prefix, id);
-      await withConnection(globals, async (connection) => {
+    .action(
+      onConversation(async ({ id, keys, globals, connection }, options: { yes?: boolean }) => {
         await requireConversation(connection, keys, id);
         if (options.yes !== true) await confirm(`Delete conversation "${id}" (${keys.items} and ${keys.meta}) on ${connection.target}? [y/N] `);
         // The session's own clear script: one atomic DEL of both keys, and a 'clear' change event for subscribers.
@@ -25,8 +23,8 @@ export function deleteCommand(): Command {
         const deleted = await scripts.clear.run(connection.client as RedisCommandTarget, context);
         if (globals.json) printJson({ id, key: keys.items, deletedKeys: deleted });
         else printLine(`Deleted conversation "${id}" (${deleted} key${deleted === 1 ? '' : 's'}).`);
-      });
-    });
+      }),
+    );
 }
 
 async function confirm(question: string): Promise<void> {

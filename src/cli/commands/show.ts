@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { globalsOf, withConnection } from '../context.js';
-import { checkedKeys, requireConversation } from '../conversations.js';
+import { onConversation } from '../context.js';
+import { requireConversation } from '../conversations.js';
 import { describeEntry } from '../entries.js';
 import { formatTtl, printJson, printLine, printTable } from '../output.js';
 import { wholeNumber } from '../parsers.js';
@@ -11,10 +11,8 @@ export function showCommand(): Command {
     .description('show the items of a conversation (index, role/type, a short preview)')
     .argument('<id>', 'conversation id')
     .option('--last <n>', 'only the newest n items', wholeNumber(1))
-    .action(async (id: string, options: { last?: number }, command: Command) => {
-      const globals = globalsOf(command);
-      const keys = checkedKeys(globals.prefix, id);
-      await withConnection(globals, async (connection) => {
+    .action(
+      onConversation(async ({ id, keys, globals, connection }, options: { last?: number }) => {
         await requireConversation(connection, keys, id);
         const [total, ttl] = await Promise.all([connection.keys.lLen(keys.items), connection.keys.ttl(keys.items)]);
         const start = options.last === undefined ? 0 : Math.max(0, total - options.last);
@@ -38,6 +36,6 @@ export function showCommand(): Command {
             { header: 'PREVIEW', value: (row) => row.preview },
           ]);
         }
-      });
-    });
+      }),
+    );
 }

@@ -2,8 +2,7 @@ import { Command } from 'commander';
 import { conversationChannel, prefixChannel, type ChangeEvent } from '../../events/changeEvent.js';
 import { watchConversations } from '../../events/watchConversations.js';
 import { RedisSession } from '../../RedisSession.js';
-import { globalsOf, withConnection, type Globals } from '../context.js';
-import { checkedKeys } from '../conversations.js';
+import { globalsOf, onConversation, withConnection, type Globals } from '../context.js';
 import { note, preview, printJson, printLine } from '../output.js';
 import { wholeNumber } from '../parsers.js';
 
@@ -17,10 +16,8 @@ export function tailCommand(): Command {
   return withBounds(new Command('tail'))
     .description("print one conversation's changes as they happen (sharded channel {<prefix><id>}:events) until Ctrl-C")
     .argument('<id>', 'conversation id')
-    .action(async (id: string, options: BoundOptions, command: Command) => {
-      const globals = globalsOf(command);
-      const keys = checkedKeys(globals.prefix, id);
-      await withConnection(globals, async (connection) => {
+    .action(
+      onConversation(async ({ id, keys, globals, connection }, options: BoundOptions) => {
         // The package's own subscription: a duplicate of this connection, sharded pub/sub, version-gap detection.
         const session = new RedisSession({ client: connection.client, conversationId: id, keyPrefix: globals.prefix });
         try {
@@ -32,8 +29,8 @@ export function tailCommand(): Command {
         } finally {
           await session.close();
         }
-      });
-    });
+      }),
+    );
 }
 
 /** `watch`: the change events of every conversation under the prefix (channel `<prefix>__events__`). */

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { MAX_TTL_SECONDS, validateTtl } from '../../config/options.js';
 import type { RedisCommandTarget } from '../../connection/commandTarget.js';
 import { CliError, EXIT } from '../cliError.js';
-import { globalsOf, withConnection } from '../context.js';
+import { globalsOf, onConversation, withConnection } from '../context.js';
 import { checkedKeys, requireConversation, ttlOrNull } from '../conversations.js';
 import { formatTtl, printJson, printLine } from '../output.js';
 import { cliScripts } from '../scripts.js';
@@ -12,18 +12,16 @@ export function ttlCommand(): Command {
   return new Command('ttl')
     .description('print the seconds until a conversation expires ("none" when it never does)')
     .argument('<id>', 'conversation id')
-    .action(async (id: string, _options: unknown, command: Command) => {
-      const globals = globalsOf(command);
-      const keys = checkedKeys(globals.prefix, id);
-      await withConnection(globals, async (connection) => {
+    .action(
+      onConversation(async ({ id, keys, globals, connection }) => {
         await requireConversation(connection, keys, id);
         const [itemsTtl, metaTtl] = await Promise.all([connection.keys.ttl(keys.items), connection.keys.ttl(keys.meta)]);
         // The items key decides; a conversation with only metadata (all items popped) has the meta key's TTL.
         const ttl = ttlOrNull(itemsTtl === -2 ? metaTtl : itemsTtl);
         if (globals.json) printJson({ id, key: keys.items, ttl });
         else printLine(`${keys.items}: TTL ${formatTtl(ttl)}`);
-      });
-    });
+      }),
+    );
 }
 
 /** `expire <id> <seconds>` / `expire <id> --persist`: sets or removes the expiry of every key of a conversation, atomically. */
