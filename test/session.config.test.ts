@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import util from 'node:util';
-import { AgentsError, type AgentInputItem } from '@openai/agents';
+import { AgentsError } from '@openai/agents';
 import { createClient } from 'redis';
 import {
   closeSharedConnections,
