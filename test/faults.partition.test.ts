@@ -1,38 +1,26 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { closeSharedConnections, RedisSession, RedisSessionConnectionError } from 'agents-redis-session';
-import { startBlackholeProxy, startRedisServer, type BlackholeProxy, type RedisServerHandle } from './harness/index.js';
+import { describe, it } from 'node:test';
+import { RedisSession, RedisSessionConnectionError } from 'agents-redis-session';
 import { rejectsWithin, settlesWithin } from './support/faults.js';
+import { useProxiedServer } from './support/proxiedServer.js';
 import { user } from './support/items.js';
 
 // Behind a partition that drops packets (no reset), node-redis alone waits forever.
 const BOUND_MS = 15_000;
 
-let server: RedisServerHandle;
-let proxy: BlackholeProxy;
-
-before(async () => {
-  server = await startRedisServer({ logName: 'faults-partition' });
-  proxy = await startBlackholeProxy(server.port);
-});
-
-after(async () => {
-  await settlesWithin(closeSharedConnections(), BOUND_MS, 'closeSharedConnections');
-  await proxy?.close();
-  await server?.stop();
-});
+const fixture = useProxiedServer('faults-partition', BOUND_MS);
 
 describe('a network partition that drops packets', () => {
   it('fails calls in bounded time while it lasts, and reconnects once it heals', async () => {
     const session = new RedisSession({
       conversationId: 'partitioned',
-      redisUrl: `redis://127.0.0.1:${proxy.port}`,
+      redisUrl: fixture.proxyUrl,
       commandTimeoutMs: 1000,
       connectTimeoutMs: 1000,
     });
     try {
       await session.addItems([user('before')]);
-      proxy.blackhole();
+      fixture.proxy.blackhole();
       try {
         for (const [what, call] of [
           ['getItems', () => session.getItems()],
@@ -43,17 +31,17 @@ describe('a network partition that drops packets', () => {
           assert.ok(error instanceof RedisSessionConnectionError, `${what}: got ${String(error)}`);
         }
       } finally {
-        proxy.heal();
+        fixture.proxy.heal();
       }
       // The silent socket was torn down; a fresh connection carries the next call.
       const settled = await settlesWithin(session.getItems(), BOUND_MS, 'getItems after healing');
       assert.equal(settled.ok, true, `getItems after healing failed: ${settled.ok ? '' : String(settled.error)}`);
       if (settled.ok) assert.deepEqual(settled.value[0], user('before'));
-      proxy.blackhole();
+      fixture.proxy.blackhole();
       try {
         assert.equal((await settlesWithin(session.close(), BOUND_MS, 'close() during a partition')).ok, true);
       } finally {
-        proxy.heal();
+        fixture.proxy.heal();
       }
     } finally {
       await settlesWithin(session.close(), BOUND_MS, 'close');
@@ -63,7 +51,7 @@ describe('a network partition that drops packets', () => {
   it("bounds the WAIT of durability when the partition starts right after the write", async () => {
     const session = new RedisSession({
       conversationId: 'partitioned-wait',
-      redisUrl: `redis://127.0.0.1:${proxy.port}`,
+      redisUrl: fixture.proxyUrl,
       durability: { replicas: 1, timeoutMs: 100 },
       commandTimeoutMs: 1000,
       connectTimeoutMs: 1000,
@@ -71,13 +59,13 @@ describe('a network partition that drops packets', () => {
     try {
       await session.getItems();
       // The write reaches the server; its WAIT and everything after it are dropped.
-      proxy.blackholeWhen((bytes) => /\$4\r\nWAIT\r\n/i.test(bytes.toString('latin1')));
+      fixture.proxy.blackholeWhen((bytes) => /\$4\r\nWAIT\r\n/i.test(bytes.toString('latin1')));
       try {
         const error = await rejectsWithin(session.addItems([user('written, unconfirmed')]), BOUND_MS, 'addItems waiting for WAIT');
         assert.ok(error instanceof RedisSessionConnectionError, `got ${String(error)}`);
         assert.match(error.message, /outcome of this write is unknown/);
       } finally {
-        proxy.heal();
+        fixture.proxy.heal();
       }
     } finally {
       await settlesWithin(session.close(), BOUND_MS, 'close');

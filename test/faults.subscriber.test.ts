@@ -4,47 +4,36 @@
  * them again on a fresh connection once the server answers.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { closeSharedConnections, RedisSession, RedisSessionConnectionError, type ChangeEvent } from 'agents-redis-session';
-import { startBlackholeProxy, startRedisServer, waitUntil, type BlackholeProxy, type RedisServerHandle } from './harness/index.js';
+import { describe, it } from 'node:test';
+import { RedisSession, RedisSessionConnectionError, type ChangeEvent } from 'agents-redis-session';
+import { waitUntil } from './harness/index.js';
 import { rejectsWithin, settlesWithin } from './support/faults.js';
+import { useProxiedServer } from './support/proxiedServer.js';
 import { user } from './support/items.js';
 
 const BOUND_MS = 15_000;
 
-let server: RedisServerHandle;
-let proxy: BlackholeProxy;
-
-before(async () => {
-  server = await startRedisServer({ logName: 'faults-subscriber' });
-  proxy = await startBlackholeProxy(server.port);
-});
-
-after(async () => {
-  await settlesWithin(closeSharedConnections(), BOUND_MS, 'closeSharedConnections');
-  await proxy?.close();
-  await server?.stop();
-});
+const fixture = useProxiedServer('faults-subscriber', BOUND_MS);
 
 describe('a subscriber connection torn down by a missed deadline', () => {
   it('subscribes the other subscriptions again once the server answers', async () => {
-    const throughProxy = { redisUrl: `redis://127.0.0.1:${proxy.port}`, commandTimeoutMs: 1000, connectTimeoutMs: 1000 };
+    const throughProxy = { redisUrl: fixture.proxyUrl, commandTimeoutMs: 1000, connectTimeoutMs: 1000 };
     const watched = new RedisSession({ conversationId: 'kept', ...throughProxy });
     const late = new RedisSession({ conversationId: 'late', ...throughProxy });
     // Writes go straight to the server, around the proxy.
-    const writer = new RedisSession({ conversationId: 'kept', redisUrl: server.url, commandTimeoutMs: 30_000, connectTimeoutMs: 30_000 });
+    const writer = new RedisSession({ conversationId: 'kept', redisUrl: fixture.server.url, commandTimeoutMs: 30_000, connectTimeoutMs: 30_000 });
     const received: ChangeEvent[] = [];
     try {
       await watched.subscribe((event) => received.push(event));
       await writer.addItems([user('before')]);
       await waitUntil(() => received.length >= 1, { timeoutMs: 30_000, description: 'the first event' });
 
-      proxy.blackhole();
+      fixture.proxy.blackhole();
       try {
         const error = await rejectsWithin(late.subscribe(() => {}), BOUND_MS, 'subscribe during the partition');
         assert.ok(error instanceof RedisSessionConnectionError, `got ${String(error)}`);
       } finally {
-        proxy.heal();
+        fixture.proxy.heal();
       }
 
       // The first subscription is back on a fresh connection: a later write reaches it (bounded attempts).

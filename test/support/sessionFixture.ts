@@ -3,6 +3,7 @@ import { after, before } from 'node:test';
 import { createClient } from 'redis';
 import { closeSharedConnections, RedisSession, type RedisSessionOptions } from 'agents-redis-session';
 import { startRedisServer, type RedisServerHandle } from '../harness/index.js';
+import { started } from './started.js';
 
 /** A raw node-redis client, for inspecting and corrupting keys behind a session's back. */
 export type RawRedis = ReturnType<typeof createClient>;
@@ -42,17 +43,12 @@ export function useSessionFixture(): SessionFixture {
     await server?.stop();
   });
 
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('sessionFixture: used before its before() hook ran');
-    return value;
-  };
-
   return {
     get server() {
-      return started(server);
+      return started(server, 'sessionFixture');
     },
     get redis() {
-      return started(redis);
+      return started(redis, 'sessionFixture');
     },
     uniqueId(label = 'conv') {
       counter += 1;
@@ -62,7 +58,7 @@ export function useSessionFixture(): SessionFixture {
       const session = new RedisSession({
         conversationId: options.conversationId ?? options.sessionId ?? this.uniqueId(),
         ...options,
-        redisUrl: started(server).url,
+        redisUrl: started(server, 'sessionFixture').url,
       });
       sessions.push(session);
       return session;
