@@ -155,3 +155,15 @@ export class RedisSessionIntegrityError extends RedisSessionError {
     super('ERR_REDIS_SESSION_INTEGRITY', message);
   }
 }
+
+/**
+ * A page cursor (of `getPage` or `listConversations`) can no longer be used:
+ * the history was rewritten since it was taken (a pop, a compaction, a
+ * replaced suffix, a mutation or a clear), or it was not made by this
+ * package. Load the first page again.
+ */
+export class RedisSessionCursorError extends RedisSessionError {
+  constructor(message: string) {
+    super('ERR_REDIS_SESSION_CURSOR', message);
+  }
+}

@@ -50,6 +50,7 @@ export interface KeyCommands {
   lLen(key: string): Promise<number>;
   lRange(key: string, start: number, stop: number): Promise<string[]>;
   hGetAll(key: string): Promise<Record<string, string>>;
+  hGet(key: string, field: string): Promise<string | null>;
   ttl(key: string): Promise<number>;
   memoryUsage(key: string): Promise<number | null>;
   multi(): ReadMulti;

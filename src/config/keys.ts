@@ -36,6 +36,17 @@ export function conversationKeys(keyPrefix: string, conversationId: string): Con
 }
 
 /**
+ * The key of an owner's index of conversations: a sorted set of conversation
+ * ids scored by last activity, `conv:__owner__:{ada}`. The owner is its hash
+ * tag, so one owner's index lives in one Redis Cluster slot (usually not the
+ * slot of its conversations). It is never an items key: ids and owners cannot
+ * contain braces. Both arguments must already be validated.
+ */
+export function ownerIndexKey(keyPrefix: string, owner: string): string {
+  return `${keyPrefix}__owner__:{${owner}}`;
+}
+
+/**
  * Checks a conversation id.
  *
  * @throws {RedisSessionConfigError} when it is empty, too long, contains braces or control characters, or is not well-formed Unicode.
@@ -73,7 +84,8 @@ export function validateKeyPrefix(prefix: unknown): string {
   return prefix;
 }
 
-function checkCharacters(name: string, value: string): void {
+/** Refuses braces, control characters and lone surrogates in a name that becomes part of a key. */
+export function checkCharacters(name: string, value: string): void {
   if (/[{}]/.test(value)) {
     throw new RedisSessionConfigError(
       `${name} must not contain "{" or "}": braces would change the Redis Cluster hash slot of its keys ` +

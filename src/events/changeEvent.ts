@@ -1,8 +1,8 @@
 import type { AgentInputItem } from '@openai/agents';
 import { decodeItem } from '../serialization/codec.js';
 
-/** What changed in a conversation. */
-export type ChangeEventType = 'add' | 'pop' | 'clear' | 'transaction' | 'compaction' | 'mutation';
+/** What changed in a conversation: its items, or (`info`) its title or metadata (`update()`). */
+export type ChangeEventType = 'add' | 'pop' | 'clear' | 'transaction' | 'compaction' | 'mutation' | 'info';
 
 /**
  * One change of a conversation, published by the Lua script that made it,
@@ -26,7 +26,7 @@ export interface ChangeEvent {
    * is encrypted at rest: then reload with `getItems`.
    */
   items?: AgentInputItem[];
-  /** How many items were appended (`add`, `transaction`, `compaction`), removed (`pop`, `clear`) or rewritten (`mutation`). */
+  /** How many items were appended (`add`, `transaction`, `compaction`), removed (`pop`, `clear`) or rewritten (`mutation`); 0 for `info`. */
   count: number;
   /** `transaction` only: how many items at the end of the history the replacement took the place of. */
   removed?: number;
@@ -56,7 +56,7 @@ export interface SubscribeOptions {
 /** Largest total JSON size of the items an event carries; beyond it, events carry only their count. */
 export const MAX_EVENT_ITEMS_BYTES = 64 * 1024;
 
-const EVENT_TYPES: ReadonlySet<string> = new Set<ChangeEventType>(['add', 'pop', 'clear', 'transaction', 'compaction', 'mutation']);
+const EVENT_TYPES: ReadonlySet<string> = new Set<ChangeEventType>(['add', 'pop', 'clear', 'transaction', 'compaction', 'mutation', 'info']);
 
 /** The sharded channel of one conversation: `{<prefix><id>}:events`, in the slot of its keys. */
 export function conversationChannel(itemsKey: string): string {

@@ -11,11 +11,11 @@ export type TransactionOutcome = 'applied' | 'duplicate';
  * `lua/applyTransaction-2.lua`: applies one idempotent history transaction
  * (`applyHistoryTransaction`).
  */
-export class ApplyTransaction extends TypedScript<ScriptContext, PreparedTransaction, TransactionOutcome> {
-  args(context: ScriptContext, transaction: PreparedTransaction): string[] {
-    const { operationField, fingerprint, expectedSuffix, replacement } = transaction;
+export class ApplyTransaction extends TypedScript<ScriptContext, PreparedTransaction & { readonly usage?: string }, TransactionOutcome> {
+  args(context: ScriptContext, transaction: PreparedTransaction & { readonly usage?: string }): string[] {
+    const { operationField, fingerprint, expectedSuffix, replacement, usage } = transaction;
     return [
-      ...sessionArgsFor(context, replacement),
+      ...sessionArgsFor(context, replacement, usage),
       operationField,
       fingerprint,
       String(expectedSuffix.length),

@@ -8,6 +8,7 @@ import chunksLibrary from './lua/lib/chunks.lua';
 import expiryLibrary from './lua/lib/expiry.lua';
 import guardsLibrary from './lua/lib/guards.lua';
 import historyLimitLibrary from './lua/lib/historyLimit.lua';
+import infoLibrary from './lua/lib/info.lua';
 import jsonValuesLibrary from './lua/lib/jsonValues.lua';
 import sessionArgsLibrary from './lua/lib/sessionArgs.lua';
 import mutateHistorySource from './lua/mutateHistory-2.lua';
@@ -23,7 +24,8 @@ import { Touch } from './touch.js';
  * Libraries of helper functions, sent in front of a script in this order:
  * `guards` (every script that writes: it checks the key types, the ACL of
  * every command the call will run, and the version field, before the first
- * write), `sessionArgs` (names the ARGV[1..6] every session script takes),
+ * write), `sessionArgs` (names the ARGV[1..10] every session script takes),
+ * `info` (the conversation's info: owner, createdAt, updatedAt, usage, generation),
  * `changeEvents` (plans and publishes the change event), `expiry` (the
  * EXPIRE of both keys), `historyLimit` (scripts that can lengthen the
  * history: `maxItems`), `chunks` (many values in chunks) and `jsonValues`
@@ -32,6 +34,7 @@ import { Touch } from './touch.js';
 export const luaLibraries = {
   guards: guardsLibrary,
   sessionArgs: sessionArgsLibrary,
+  info: infoLibrary,
   changeEvents: changeEventsLibrary,
   expiry: expiryLibrary,
   historyLimit: historyLimitLibrary,
@@ -39,23 +42,23 @@ export const luaLibraries = {
   jsonValues: jsonValuesLibrary,
 } as const;
 
-const { guards, sessionArgs, changeEvents, expiry, historyLimit, chunks, jsonValues } = luaLibraries;
+const { guards, sessionArgs, info, changeEvents, expiry, historyLimit, chunks, jsonValues } = luaLibraries;
 /** The libraries of every script that writes a conversation for a session. */
-const writing = [guards, sessionArgs, changeEvents, expiry] as const;
+const writing = [guards, sessionArgs, info, changeEvents, expiry] as const;
 
 /**
  * The session's Lua scripts, one per file in `./lua`, each named
  * `<name>-<number of keys>.lua` with a header documenting KEYS and ARGV, and
  * each behind a typed wrapper (one file per script here) that builds its ARGV
- * from the conversation's {@link ScriptContext} and types its reply. Without
- * a TTL and with change events off, appends, pops and reads need no script:
- * the wrappers send single native commands then.
+ * from the conversation's {@link ScriptContext} and types its reply. Every
+ * write is a script (it stamps the conversation's info); reads without a TTL
+ * are a single LRANGE.
  */
 export const scripts = {
   touch: new Touch(new LuaScript('touch', 2, touchSource, guards, expiry)),
   pushItems: new PushItems(new LuaScript('pushItems', 2, pushItemsSource, ...writing, historyLimit, chunks)),
   popItem: new PopItem(new LuaScript('popItem', 2, popItemSource, ...writing)),
-  clear: new Clear(new LuaScript('clear', 2, clearSource, guards, sessionArgs, changeEvents)),
+  clear: new Clear(new LuaScript('clear', 2, clearSource, guards, sessionArgs, info, changeEvents)),
   applyTransaction: new ApplyTransaction(
     new LuaScript('applyTransaction', 2, applyTransactionSource, ...writing, historyLimit, chunks, jsonValues),
   ),

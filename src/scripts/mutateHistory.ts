@@ -1,5 +1,5 @@
 import type { PreparedMutation } from '../history/mutations.js';
-import type { ScriptContext } from './scriptContext.js';
+import { sessionArgsFor, type ScriptContext } from './scriptContext.js';
 import { TypedScript } from './typedScript.js';
 
 /**
@@ -8,8 +8,8 @@ import { TypedScript } from './typedScript.js';
  */
 export class MutateHistory extends TypedScript<ScriptContext, readonly PreparedMutation[], number> {
   args(context: ScriptContext, mutations: readonly PreparedMutation[]): string[] {
-    // Three arguments per mutation, from ARGV[7].
-    return [...context.sessionArgs, ...mutations.flatMap(({ needle, callId, replacement }) => [needle, callId, replacement])];
+    // Three arguments per mutation, from ARGV[11].
+    return [...sessionArgsFor(context), ...mutations.flatMap(({ needle, callId, replacement }) => [needle, callId, replacement])];
   }
 
   reply(raw: unknown): number {

@@ -1,24 +1,17 @@
-import type { RedisCommandTarget } from '../connection/commandTarget.js';
-import { namingKey } from '../connection/errorMapping.js';
-import { popNeedsNoScript, type ScriptContext } from './scriptContext.js';
+import { sessionArgsFor, type ScriptContext } from './scriptContext.js';
 import { TypedScript } from './typedScript.js';
 
 /**
  * `lua/popItem-2.lua`: removes and returns the newest entry, or `null` when
- * the history is empty.
+ * the history is empty. Always a script: a pop stamps the conversation's info
+ * and starts a new generation (history page cursors taken before it fail).
  */
 export class PopItem extends TypedScript<ScriptContext, void, string | null> {
   args(context: ScriptContext): string[] {
-    return [...context.sessionArgs];
+    return sessionArgsFor(context);
   }
 
   reply(raw: unknown): string | null {
     return typeof raw === 'string' ? raw : null;
-  }
-
-  /** Pops with a plain RPOP when the context needs nothing else (no TTL, no events); else runs the script. */
-  override async run(target: RedisCommandTarget, context: ScriptContext): Promise<string | null> {
-    if (popNeedsNoScript(context)) return this.reply(await target.rPop(context.keys.items).catch(namingKey(context.keys.items, 'list')));
-    return super.run(target, context);
   }
 }

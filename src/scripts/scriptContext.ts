@@ -20,9 +20,9 @@ export interface KeysContext {
 }
 
 /**
- * The per-conversation settings every writing script takes as ARGV[1..6]
+ * The per-conversation settings every writing script takes as ARGV[1..9]
  * (named in `lua/lib/sessionArgs.lua`), built once per session (or per CLI
- * command) by {@link scriptContext}.
+ * command) by {@link scriptContext}. ARGV[10], the usage of one write, is per call.
  */
 export interface ScriptContext extends KeysContext {
   /** The sliding expiry in seconds; 0 for none. */
@@ -32,8 +32,10 @@ export interface ScriptContext extends KeysContext {
   /** The longest history kept; 0 for no limit. */
   readonly maxItems: number;
   readonly overflow: OverflowPolicy;
-  /** ARGV[1..6], in the order the scripts read them. */
-  readonly sessionArgs: readonly [string, EventMode, string, string, string, OverflowPolicy];
+  /** The session's owner; '' for none. */
+  readonly owner: string;
+  /** ARGV[1..9], in the order the scripts read them; ARGV[10] is added per call by {@link sessionArgsFor}. */
+  readonly sessionArgs: readonly [string, EventMode, string, string, string, OverflowPolicy, string, string, string];
 }
 
 /** The settings a {@link ScriptContext} is built from. */
@@ -50,11 +52,18 @@ export interface ScriptContextSettings {
   /** 0 (the default) for no limit. */
   readonly maxItems?: number;
   readonly overflow?: OverflowPolicy;
+  /** The owner a write records, and must match (default none). */
+  readonly owner?: string;
+  /** The title a new conversation starts with (default none). */
+  readonly title?: string;
+  /** The metadata a new conversation starts with, already serialized as a JSON object (default none). */
+  readonly metadataJson?: string;
 }
 
 /** Builds the script context of one conversation. */
 export function scriptContext(settings: ScriptContextSettings): ScriptContext {
   const { conversationId, keyPrefix, keys, ttl = 0, changeEvents = false, eventsCarryItems = true, maxItems = 0, overflow = 'trim' } = settings;
+  const { owner = '', title = '', metadataJson = '' } = settings;
   const events = !changeEvents ? EventMode.Off : eventsCarryItems ? EventMode.WithItems : EventMode.CountOnly;
   // The event's identity is a JSON fragment the scripts splice into every event they publish.
   const identity = changeEvents ? `"conversationId":${JSON.stringify(conversationId)},"keyPrefix":${JSON.stringify(keyPrefix)}` : '';
@@ -65,23 +74,18 @@ export function scriptContext(settings: ScriptContextSettings): ScriptContext {
     events,
     maxItems,
     overflow,
-    sessionArgs: [String(ttl), events, identity, channel, String(maxItems), overflow],
+    owner,
+    sessionArgs: [String(ttl), events, identity, channel, String(maxItems), overflow, owner, title, metadataJson],
   };
 }
 
-/** ARGV[1..6] for a change that writes `entries`: its event carries them unless they are too large. */
-export function sessionArgsFor(context: ScriptContext, entries: readonly string[]): string[] {
+/**
+ * ARGV[1..10] of a write: the session's arguments, then `usage` (ARGV[10]: the token usage recorded with
+ * this write, 'requests,input,output,total,cached,reasoning', or '' for none). Its event carries `entries`
+ * unless they are too large.
+ */
+export function sessionArgsFor(context: ScriptContext, entries: readonly string[] = [], usage = ''): string[] {
   const [ttl, events, ...rest] = context.sessionArgs;
-  if (events !== EventMode.WithItems || eventCanCarry(entries)) return [...context.sessionArgs];
-  return [ttl, EventMode.CountOnly, ...rest];
-}
-
-/** Whether an append is a plain RPUSH: no expiry to slide, no event to publish, no limit to enforce. */
-export function appendNeedsNoScript(context: ScriptContext): boolean {
-  return context.ttl === 0 && context.events === EventMode.Off && context.maxItems === 0;
-}
-
-/** Whether a pop is a plain RPOP: no expiry to slide, no event to publish. */
-export function popNeedsNoScript(context: ScriptContext): boolean {
-  return context.ttl === 0 && context.events === EventMode.Off;
+  if (events !== EventMode.WithItems || eventCanCarry(entries)) return [...context.sessionArgs, usage];
+  return [ttl, EventMode.CountOnly, ...rest, usage];
 }

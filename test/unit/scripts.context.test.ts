@@ -3,16 +3,14 @@ import { describe, it } from 'node:test';
 import { conversationKeys } from '../../src/config/keys.js';
 import { MAX_EVENT_ITEMS_BYTES } from '../../src/events/changeEvent.js';
 import {
-  appendNeedsNoScript,
   EventMode,
-  popNeedsNoScript,
   scriptContext,
   sessionArgsFor,
   type ScriptContextSettings,
 } from '../../src/scripts/scriptContext.js';
 
 // Unit tests (no Redis) of the per-conversation script context: the ARGV[1..6] every writing script takes
-// (named in src/scripts/lua/lib/sessionArgs.lua), and when a write needs no script at all.
+// (named in src/scripts/lua/lib/sessionArgs.lua), and the per-call ARGV[10] (usage).
 
 const keys = conversationKeys('conv:', 'user-1');
 const settings = (more: Partial<ScriptContextSettings> = {}) => scriptContext({ conversationId: 'user-1', keyPrefix: 'conv:', keys, ...more });
@@ -21,14 +19,14 @@ const IDENTITY = '"conversationId":"user-1","keyPrefix":"conv:"';
 describe('script context', () => {
   it('defaults: no TTL, events off (empty identity and channel), no limit, overflow trim', () => {
     const context = settings();
-    assert.deepEqual(context.sessionArgs, ['0', '0', '', '', '0', 'trim']);
+    assert.deepEqual(context.sessionArgs, ['0', '0', '', '', '0', 'trim', '', '', '']);
     assert.equal(context.events, EventMode.Off);
     assert.equal(context.keys, keys);
   });
 
   it('with events on, they carry items; the identity is a JSON fragment and the channel is the prefix channel', () => {
     const context = settings({ ttl: 3600, changeEvents: true, maxItems: 50, overflow: 'reject' });
-    assert.deepEqual(context.sessionArgs, ['3600', '1', IDENTITY, 'conv:__events__', '50', 'reject']);
+    assert.deepEqual(context.sessionArgs, ['3600', '1', IDENTITY, 'conv:__events__', '50', 'reject', '', '', '']);
     assert.equal(context.events, EventMode.WithItems);
   });
 
@@ -50,8 +48,8 @@ describe('script context', () => {
     const context = settings({ ttl: 60, changeEvents: true });
     const large = ['x'.repeat(MAX_EVENT_ITEMS_BYTES + 1)];
     assert.equal(sessionArgsFor(context, ['x'.repeat(MAX_EVENT_ITEMS_BYTES)])[1], EventMode.WithItems, 'exactly the limit fits');
-    assert.deepEqual(sessionArgsFor(context, ['{"a":1}']), [...context.sessionArgs]);
-    assert.deepEqual(sessionArgsFor(context, large), ['60', '2', IDENTITY, 'conv:__events__', '0', 'trim']);
+    assert.deepEqual(sessionArgsFor(context, ['{"a":1}']), [...context.sessionArgs, '']);
+    assert.deepEqual(sessionArgsFor(context, large), ['60', '2', IDENTITY, 'conv:__events__', '0', 'trim', '', '', '', '']);
     // Exactly at the limit counts the commas between items: two items of half the limit do not fit.
     const half = 'y'.repeat(MAX_EVENT_ITEMS_BYTES / 2);
     assert.equal(sessionArgsFor(context, [half, half])[1], EventMode.CountOnly);
@@ -59,7 +57,7 @@ describe('script context', () => {
     // Multi-byte characters count as their UTF-8 bytes.
     assert.equal(sessionArgsFor(context, ['é'.repeat(MAX_EVENT_ITEMS_BYTES / 2 + 1)])[1], EventMode.CountOnly);
     // Off and count-only stay as they are.
-    assert.deepEqual(sessionArgsFor(settings(), large), [...settings().sessionArgs]);
+    assert.deepEqual(sessionArgsFor(settings(), large), [...settings().sessionArgs, '']);
     assert.equal(sessionArgsFor(settings({ changeEvents: true, eventsCarryItems: false }), ['{}'])[1], EventMode.CountOnly);
   });
 
@@ -70,14 +68,10 @@ describe('script context', () => {
     assert.equal(context.sessionArgs[0], '0');
   });
 
-  it('appends are a plain RPUSH only with no TTL, no events and no limit; pops only with no TTL and no events', () => {
-    assert.equal(appendNeedsNoScript(settings()), true);
-    assert.equal(appendNeedsNoScript(settings({ ttl: 1 })), false);
-    assert.equal(appendNeedsNoScript(settings({ changeEvents: true })), false);
-    assert.equal(appendNeedsNoScript(settings({ maxItems: 10 })), false);
-    assert.equal(popNeedsNoScript(settings()), true);
-    assert.equal(popNeedsNoScript(settings({ maxItems: 10 })), true);
-    assert.equal(popNeedsNoScript(settings({ ttl: 1 })), false);
-    assert.equal(popNeedsNoScript(settings({ changeEvents: true })), false);
+  it('owner, initial title and metadata are ARGV[7..9]; the usage of one write is ARGV[10]', () => {
+    const context = settings({ owner: 'ada', title: 'Trip', metadataJson: '{"tag":1}' });
+    assert.deepEqual(context.sessionArgs.slice(6), ['ada', 'Trip', '{"tag":1}']);
+    assert.equal(context.owner, 'ada');
+    assert.deepEqual(sessionArgsFor(context, ['{}'], '1,10,5,15,0,0').slice(6), ['ada', 'Trip', '{"tag":1}', '1,10,5,15,0,0']);
   });
 });

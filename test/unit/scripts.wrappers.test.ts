@@ -15,14 +15,16 @@ import { scriptContext, type ScriptContextSettings } from '../../src/scripts/scr
 import { Touch } from '../../src/scripts/touch.js';
 
 // Unit tests (no Redis) of the typed script wrappers: the ARGV each builds, the native command it sends
-// instead when no script is needed, and what it makes of the replies, against a fake command target.
+// instead when no script is needed (reads), and what it makes of the replies, against a fake command target.
 
 const keys = conversationKeys('conv:', 'user-1');
 const KEYS = ['conv:user-1', '{conv:user-1}:meta'];
 const context = (more: Partial<ScriptContextSettings> = {}) => scriptContext({ conversationId: 'user-1', keyPrefix: 'conv:', keys, ...more });
 const IDENTITY = '"conversationId":"user-1","keyPrefix":"conv:"';
-/** ARGV[1..6] of a session with a TTL of 60 s and change events on. */
-const EVENTS_ON = ['60', '1', IDENTITY, 'conv:__events__', '0', 'trim'];
+/** ARGV[1..10] of a session with a TTL of 60 s and change events on, and no owner, initial info or usage. */
+const EVENTS_ON = ['60', '1', IDENTITY, 'conv:__events__', '0', 'trim', '', '', '', ''];
+/** ARGV[1..10] of the defaults (no TTL, no events). */
+const DEFAULTS = ['0', '0', '', '', '0', 'trim', '', '', '', ''];
 const lua = (name: string) => new LuaScript(name, 2, 'return 1');
 
 type Reply = unknown | Error;
@@ -59,27 +61,25 @@ const replyError = (message: string) => Object.assign(new Error(message), { name
 describe('pushItems', () => {
   const script = new PushItems(lua('pushItems'));
 
-  it('appends with ARGV[7] "0" and the entries after the session arguments; replies the new length', async () => {
+  it('appends with ARGV[11] "0" and the entries after the session arguments; replies the new length', async () => {
     const redis = fakeTarget(7);
     assert.equal(await script.run(redis.target, context({ ttl: 60, changeEvents: true }), { entries: ['a', 'b'], replace: false }), 7);
     assert.deepEqual(redis.argv(), [...EVENTS_ON, '0', 'a', 'b']);
   });
 
-  it('replaces the history with ARGV[7] "1", even when an append would need no script', async () => {
+  it('replaces the history with ARGV[11] "1"; with no TTL, events or limit an append is still the script (it stamps the info)', async () => {
     const redis = fakeTarget(1);
     await script.run(redis.target, context(), { entries: ['a'], replace: true });
-    assert.deepEqual(redis.argv(), ['0', '0', '', '', '0', 'trim', '1', 'a']);
+    assert.deepEqual(redis.argv(), [...DEFAULTS, '1', 'a']);
+    const plain = fakeTarget(3);
+    assert.equal(await script.run(plain.target, context(), { entries: ['a', 'b'], replace: false }), 3);
+    assert.deepEqual(plain.argv(), [...DEFAULTS, '0', 'a', 'b']);
   });
 
-  it('an append with no TTL, no events and no limit is one plain RPUSH', async () => {
-    const redis = fakeTarget(3);
-    assert.equal(await script.run(redis.target, context(), { entries: ['a', 'b'], replace: false }), 3);
-    assert.deepEqual(redis.sent, [{ command: 'RPUSH', args: ['conv:user-1', ['a', 'b']] }]);
-  });
-
-  it("the RPUSH's anonymous WRONGTYPE is rewritten to name the key", async () => {
-    const redis = fakeTarget(replyError('WRONGTYPE Operation against a key holding the wrong kind of value'));
-    await assert.rejects(script.run(redis.target, context(), { entries: ['a'], replace: false }), /^Error: WRONGTYPE conv:user-1 holds a value that is not a list/);
+  it('the usage of the write is ARGV[10]', async () => {
+    const redis = fakeTarget(1);
+    await script.run(redis.target, context(), { entries: ['a'], replace: false, usage: '1,10,5,15,0,0' });
+    assert.deepEqual(redis.argv(), [...DEFAULTS.slice(0, 9), '1,10,5,15,0,0', '0', 'a']);
   });
 
   it('a HISTORYFULL reply becomes a RedisSessionLimitError naming the session method', async () => {
@@ -124,26 +124,26 @@ describe('popItem', () => {
     assert.equal(await script.run(fakeTarget(null).target, context({ ttl: 60 })), null);
   });
 
-  it('with no TTL and no events, is one plain RPOP (maxItems does not matter)', async () => {
+  it('with no TTL and no events, is still the script (a pop stamps the info and starts a new generation)', async () => {
     const redis = fakeTarget(null);
     assert.equal(await script.run(redis.target, context({ maxItems: 5 })), null);
-    assert.deepEqual(redis.sent, [{ command: 'RPOP', args: ['conv:user-1'] }]);
+    assert.deepEqual(redis.argv(), ['0', '0', '', '', '5', 'trim', '', '', '', '']);
   });
 });
 
 describe('clear', () => {
-  it('is always the script, with the session arguments; replies the number of keys deleted', async () => {
+  it('is always the script, with the session arguments; replies the number of keys deleted and the server time in µs', async () => {
     const script = new Clear(lua('clear'));
-    const redis = fakeTarget(2);
-    assert.equal(await script.run(redis.target, context()), 2);
-    assert.deepEqual(redis.argv(), ['0', '0', '', '', '0', 'trim']);
+    const redis = fakeTarget([2, '1764672000123456']);
+    assert.deepEqual(await script.run(redis.target, context()), { deleted: 2, atMicros: 1764672000123456 });
+    assert.deepEqual(redis.argv(), DEFAULTS);
   });
 
   it("the CLI's delete builds the same context, with events on", async () => {
     const script = new Clear(lua('clear'));
-    const redis = fakeTarget(1);
-    await script.run(redis.target, context({ changeEvents: true }));
-    assert.deepEqual(redis.argv(), ['0', '1', IDENTITY, 'conv:__events__', '0', 'trim']);
+    const redis = fakeTarget([1, '1']);
+    await script.run(redis.target, context({ changeEvents: true, owner: 'ada' }));
+    assert.deepEqual(redis.argv(), ['0', '1', IDENTITY, 'conv:__events__', '0', 'trim', 'ada', '', '', '']);
   });
 });
 

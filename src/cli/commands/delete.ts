@@ -19,8 +19,10 @@ export function deleteCommand(): Command {
         await requireConversation(connection, keys, id);
         if (options.yes !== true) await confirm(`Delete conversation "${id}" (${keys.items} and ${keys.meta}) on ${connection.target}? [y/N] `);
         // The session's own clear script: one atomic DEL of both keys, and a 'clear' change event for subscribers.
-        const context = scriptContext({ conversationId: id, keyPrefix: globals.prefix, keys, changeEvents: true });
-        const deleted = await scripts.clear.run(connection.client as RedisCommandTarget, context);
+        // The conversation's own owner: the clear script refuses another owner's conversation.
+        const owner = (await connection.keys.hGet(keys.meta, 'o')) ?? '';
+        const context = scriptContext({ conversationId: id, keyPrefix: globals.prefix, keys, changeEvents: true, owner });
+        const { deleted } = await scripts.clear.run(connection.client as RedisCommandTarget, context);
         if (globals.json) printJson({ id, key: keys.items, deletedKeys: deleted });
         else printLine(`Deleted conversation "${id}" (${deleted} key${deleted === 1 ? '' : 's'}).`);
       }),

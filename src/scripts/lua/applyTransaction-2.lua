@@ -6,30 +6,34 @@
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
-  ARGV[1..6]           the session's arguments (named by lib/sessionArgs.lua: ttl,
-                       change events, maxItems and overflow)
-  ARGV[7]              metadata field that records the operation ("op:" .. operationId)
-  ARGV[8]              fingerprint of the transaction (a hash of its canonical JSON)
-  ARGV[9]              S, the length of the expected suffix
-  ARGV[10 .. 9+S]      the expected suffix, oldest first: serialized items, or, from an
+  ARGV[1..10]          the session's arguments (named by lib/sessionArgs.lua: ttl,
+                       change events, maxItems, overflow, owner, initial info, usage)
+  ARGV[11]             metadata field that records the operation ("op:" .. operationId)
+  ARGV[12]             fingerprint of the transaction (a hash of its canonical JSON)
+  ARGV[13]             S, the length of the expected suffix
+  ARGV[14 .. 13+S]     the expected suffix, oldest first: serialized items, or, from an
                        encrypting session, "\1kid=fp\1kid=fp\1" (the item's fingerprint under each key)
-  ARGV[10+S .. n]      the replacement items, serialized, oldest first
+  ARGV[14+S .. n]      the replacement items, serialized, oldest first
 
   Returns: 'applied', 'duplicate' (same operation id and transaction: nothing to do),
   'reused' (same operation id, different transaction), 'mismatch' (the suffix differs),
-  or, with nothing written, a HISTORYFULL error (overflow 'reject') or a
-  WRONGTYPE, NOPERM or ERR error reply (see lib/guards.lua).
+  or, with nothing written, a HISTORYFULL error (overflow 'reject') or an
+  OWNER, WRONGTYPE, NOPERM or ERR error reply (see lib/guards.lua and lib/info.lua).
+  An applied transaction stamps the info (lib/info.lua); one that replaces a
+  suffix starts a new generation.
   Nothing is written unless the result is 'applied'; then a 'transaction'
   change event carries the replacement items and how many were removed.
   Cost: O(S + M), independent of the length of the history.
 ]]
-local field = ARGV[7]
-local fingerprint = ARGV[8]
-local suffixLength = tonumber(ARGV[9])
-local firstExpected = 10
+local field = ARGV[11]
+local fingerprint = ARGV[12]
+local suffixLength = tonumber(ARGV[13])
+local firstExpected = 14
 local firstItem = firstExpected + suffixLength
 
 local refused, length, version = readKeys()
+if refused then return refused end
+refused = readInfo()
 if refused then return refused end
 
 local recorded = redis.call('HGET', KEYS[2], field)
@@ -64,6 +68,8 @@ if suffixLength > 0 then need(nil, 'LTRIM', KEYS[1], '0', tostring(-suffixLength
 if adding > 0 then need(nil, 'RPUSH', KEYS[1], '') end
 planTrim(excess)
 need(nil, 'HSET', KEYS[2], field, fingerprint)
+planInfo()
+if suffixLength > 0 then planGeneration() end
 planEvent(true)
 planExpiry(ttl)
 refused = refuseUnsafe(version)
@@ -75,6 +81,8 @@ end
 callInChunks('RPUSH', KEYS[1], firstItem, #ARGV)
 trimExcess(excess)
 redis.call('HSET', KEYS[2], field, fingerprint)
+if suffixLength > 0 then bumpGeneration() end
+stampInfo(length, adding)
 publishChange('transaction', adding, firstItem, #ARGV,
   ',"removed":' .. suffixLength .. (excess > 0 and (',"trimmed":' .. excess) or ''))
 expireBoth(ttl)

@@ -7,21 +7,24 @@
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
-  ARGV[1..6]  the session's arguments, named by lib/sessionArgs.lua (maxItems and
-              overflow unused: a mutation never lengthens the history)
-  then, from ARGV[7], for each mutation, three arguments:
+  ARGV[1..10]  the session's arguments, named by lib/sessionArgs.lua (maxItems,
+               overflow, initial info and usage unused: a mutation never lengthens the history)
+  then, from ARGV[11], for each mutation, three arguments:
     a plain-text needle (the callId as a JSON string) that every matching entry contains,
     the callId (unused: its UTF-8 form cannot hold a lone surrogate; the needle's JSON can),
     the serialized replacement item.
 
-  Returns: the number of items replaced or removed (or, with nothing written, a
-  WRONGTYPE, NOPERM or ERR error reply: see lib/guards.lua). When it is not 0, a
+  Returns: the number of items replaced or removed (or, with nothing written, an
+  OWNER, WRONGTYPE, NOPERM or ERR error reply: see lib/guards.lua and lib/info.lua).
+  A mutation that changes items starts a new generation and stamps updatedAt. When it is not 0, a
   'mutation' change event carries it as its count (and no items: reload them).
   Cost: O(N) in the length of the history: a mutation has to find its item.
 ]]
-local FIRST_MUTATION, PER_MUTATION = 7, 3
+local FIRST_MUTATION, PER_MUTATION = 11, 3
 
-local refused, _, version = readKeys()
+local refused, length, version = readKeys()
+if refused then return refused end
+refused = readInfo()
 if refused then return refused end
 local removedMarker = '\0agents-redis-session:removed\0'
 local entries = redis.call('LRANGE', KEYS[1], 0, -1)
@@ -56,6 +59,8 @@ end
 if changed > 0 then
   need(nil, 'LSET', KEYS[1], '0', '')
   if removed > 0 then need(nil, 'LREM', KEYS[1], '0', removedMarker) end
+  planInfo()
+  planGeneration()
   planEvent(true)
 end
 planExpiry(ttl)
@@ -69,6 +74,8 @@ if removed > 0 then
   redis.call('LREM', KEYS[1], 0, removedMarker)
 end
 if changed > 0 then
+  bumpGeneration()
+  stampInfo(length, 0)
   publishChange('mutation', changed)
 end
 expireBoth(ttl)

@@ -3,30 +3,34 @@
   publishes an 'add' change event. With the replace flag set, the old history
   is dropped first: an atomic swap (used for compaction, event 'compaction').
   A key of another type is refused, never deleted; nothing is written
-  unless every command the call will run is allowed (lib/guards.lua). Appends without a TTL and
-  without change events need no script: they are a plain RPUSH.
+  unless every command the call will run is allowed (lib/guards.lua).
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
 
-  ARGV[1..6]   the session's arguments (named by lib/sessionArgs.lua: ttl,
-               change events, maxItems and overflow)
-  ARGV[7]      "1" to replace the whole history, "0" to append
-  ARGV[8..n]   serialized items, oldest first
+  ARGV[1..10]  the session's arguments (named by lib/sessionArgs.lua: ttl,
+               change events, maxItems, overflow, owner, initial info, usage)
+  ARGV[11]     "1" to replace the whole history, "0" to append
+  ARGV[12..n]  serialized items, oldest first
 
-  Returns: the length of the history afterwards, or, with nothing written, a
-  WRONGTYPE error naming a key of another type, a NOPERM error naming a command
+  Stamps the conversation's info (lib/info.lua): createdAt when new, updatedAt,
+  the usage of this write; a replacement starts a new generation.
+
+  Returns: the length of the history afterwards, or, with nothing written, an
+  OWNER error (another owner's conversation), a WRONGTYPE error naming a key of another type, a NOPERM error naming a command
   this user may not run, an ERR for a metadata field v HINCRBY cannot increment
   (see lib/guards.lua), or a HISTORYFULL error (overflow 'reject'). With overflow
   'trim', the oldest items beyond maxItems are dropped and the event says
   how many ("trimmed").
   Cost: O(N) in the items written (plus the items dropped, when replacing or trimming).
 ]]
-local replace = ARGV[7] == '1'
-local firstItem = 8
+local replace = ARGV[11] == '1'
+local firstItem = 12
 local adding = #ARGV - firstItem + 1
 
 local refused, storedLength, version = readKeys()
+if refused then return refused end
+refused = readInfo()
 if refused then return refused end
 -- An append removes nothing (0); a replacement removes the whole history (nil).
 local removed = 0
@@ -36,6 +40,8 @@ if full then return full end
 if replace then need(nil, 'DEL', KEYS[1]) end
 if adding > 0 then need(nil, 'RPUSH', KEYS[1], '') end
 planTrim(excess)
+planInfo()
+if replace then planGeneration() end
 planEvent(true)
 planExpiry(ttl)
 refused = refuseUnsafe(version)
@@ -44,6 +50,8 @@ if refused then return refused end
 if replace then redis.call('DEL', KEYS[1]) end
 local length = callInChunks('RPUSH', KEYS[1], firstItem, #ARGV)
 trimExcess(excess)
+if replace then bumpGeneration() end
+stampInfo(storedLength, adding)
 publishChange(replace and 'compaction' or 'add', adding, firstItem, #ARGV, excess > 0 and (',"trimmed":' .. excess) or nil)
 expireBoth(ttl)
 return length - excess

@@ -1,7 +1,8 @@
 --[[
   Prepended to every script that writes a conversation (see ../../index.ts),
-  after lib/guards.lua and lib/sessionArgs.lua (which names the change-event
-  arguments: eventsOn, eventsCarryItems, eventIdentity, prefixChannel):
+  after lib/guards.lua, lib/sessionArgs.lua (which names the change-event
+  arguments: eventsOn, eventsCarryItems, eventIdentity, prefixChannel) and
+  lib/info.lua (serverTime):
   bumps the conversation's version and publishes a change event, in the same
   atomic script as the change.
 
@@ -27,8 +28,7 @@ end
 
 -- Publishes one change event. items are ARGV[first .. last] (serialized, oldest first), or none.
 local function sendChangeEvent(kind, version, count, first, last, extra)
-  local time = redis.call('TIME')
-  local at = time[1] .. string.format('%03d', math.floor(tonumber(time[2]) / 1000))
+  local at = serverTime()
   local parts = { '{"type":"', kind, '",', eventIdentity, ',"version":', string.format('%d', version),
     ',"at":', at, ',"count":', string.format('%d', count), extra or '' }
   if first and eventsCarryItems then

@@ -23,12 +23,19 @@ local function checkLimit(length, adding, removed)
   return nil, newLength - maxItems
 end
 
--- Plans (lib/guards.lua) the LTRIM that drops `excess` oldest items, when there are any.
+-- Plans (lib/guards.lua) the LTRIM that drops `excess` oldest items, and the count of them (field h,
+-- lib/info.lua), when there are any.
 local function planTrim(excess)
-  if excess > 0 then need('or drop maxItems', 'LTRIM', KEYS[1], tostring(excess), '-1') end
+  if excess > 0 then
+    need('or drop maxItems', 'LTRIM', KEYS[1], tostring(excess), '-1')
+    need('or drop maxItems', 'HINCRBY', KEYS[2], 'h', tostring(excess))
+  end
 end
 
--- Drops the `excess` oldest items (from checkLimit), after the write.
+-- Drops the `excess` oldest items (from checkLimit), after the write, counting them in the field h.
 local function trimExcess(excess)
-  if excess > 0 then redis.call('LTRIM', KEYS[1], excess, -1) end
+  if excess > 0 then
+    redis.call('LTRIM', KEYS[1], excess, -1)
+    redis.call('HINCRBY', KEYS[2], 'h', excess)
+  end
 end

@@ -1,16 +1,21 @@
 --[[
   Prepended, right after lib/guards.lua, to every script a session runs to
   write (see ../../index.ts): names the ARGV they all take first. The TS side
-  builds them once per conversation (src/scripts/scriptContext.ts).
+  builds them once per conversation (src/scripts/scriptContext.ts), and
+  ARGV[10] per call.
 
-  ARGV[1]  ttl in seconds, or 0 for no expiry
-  ARGV[2]  change events: '0' off, '1' on with the items, '2' on with only their count
-  ARGV[3]  the event's identity, a JSON fragment: "conversationId":<json>,"keyPrefix":<json>
-  ARGV[4]  the key prefix's channel (<prefix>__events__), for watchConversations
-  ARGV[5]  maxItems: the longest history allowed, or 0 for no limit
-  ARGV[6]  overflow: 'trim' (drop the oldest items after the write) or 'reject'
+  ARGV[1]   ttl in seconds, or 0 for no expiry
+  ARGV[2]   change events: '0' off, '1' on with the items, '2' on with only their count
+  ARGV[3]   the event's identity, a JSON fragment: "conversationId":<json>,"keyPrefix":<json>
+  ARGV[4]   the key prefix's channel (<prefix>__events__), for watchConversations
+  ARGV[5]   maxItems: the longest history allowed, or 0 for no limit
+  ARGV[6]   overflow: 'trim' (drop the oldest items after the write) or 'reject'
+  ARGV[7]   the session's owner, or '' for none (lib/info.lua)
+  ARGV[8]   the title a new conversation starts with, or '' for none
+  ARGV[9]   the metadata (a JSON object) a new conversation starts with, or '' for none
+  ARGV[10]  token usage recorded with this write, or '': 'requests,input,output,total,cached,reasoning'
 
-  A script's own arguments start at ARGV[7].
+  A script's own arguments start at ARGV[11].
 ]]
 local ttl = tonumber(ARGV[1])
 local eventsOn = ARGV[2] ~= '0'
@@ -19,3 +24,7 @@ local eventIdentity = ARGV[3]
 local prefixChannel = ARGV[4]
 local maxItems = tonumber(ARGV[5])
 local overflow = ARGV[6]
+local owner = ARGV[7]
+local initialTitle = ARGV[8]
+local initialMetadata = ARGV[9]
+local usageRecorded = ARGV[10]

@@ -1,0 +1,126 @@
+--[[
+  Prepended, after lib/guards.lua and lib/sessionArgs.lua, to every script
+  that writes a conversation (see ../../index.ts): keeps the conversation's
+  info in its metadata hash (KEYS[2]), in the same atomic script as the change.
+
+  Fields (short names: they are stored once per conversation):
+    c          createdAt, ms since the epoch (server TIME), set by the write that creates the conversation
+    u          updatedAt, ms, set by every change
+    o          owner (ARGV[7]), set by the first write of a session that has one; never changed after
+    ti, m      title, and metadata (a JSON object): ARGV[8] and ARGV[9] on creation, then updateInfo-2.lua
+    pc, pu     the conversation id and upTo of the conversation this one was forked from
+    g          generation: +1 whenever items are removed or rewritten other than by maxItems trimming the
+               oldest (pop, compaction, replace_suffix, mutation); history page cursors carry it
+    h          head: how many of the oldest items maxItems has trimmed, ever (a page cursor counts
+               positions from the first item ever written)
+    ur ui uo ut uc ux   usage totals: requests, input, output, total, cached input and reasoning output tokens
+    tn         usage turns recorded; t:<n> is turn n: 'at,items,requests,input,output,total,cached,reasoning'
+
+  A writing script calls, before its first write: readKeys (lib/guards.lua),
+  then readInfo (refuses another owner's conversation and counters HINCRBY
+  cannot increment) and planInfo (the ACL of what stampInfo runs). After its
+  write, stampInfo. Scripts that remove or rewrite items plan and call bumpGeneration.
+]]
+
+-- The counters this library increments; readInfo checks each is an integer HINCRBY takes.
+local COUNTERS = { 'g', 'h', 'ur', 'ui', 'uo', 'ut', 'uc', 'ux', 'tn' }
+local USAGE_TOTALS = { 'ur', 'ui', 'uo', 'ut', 'uc', 'ux' }
+
+local storedOwner, createdAt = false, false
+-- The six usage numbers of ARGV[10] (readInfo parses and checks them).
+local usageValues = {}
+local clock = nil
+
+-- The server's time in ms since the epoch, as a string; one TIME per script run.
+local function serverTime()
+  if not clock then
+    local time = redis.call('TIME')
+    clock = time[1] .. string.format('%03d', math.floor(tonumber(time[2]) / 1000))
+  end
+  return clock
+end
+
+-- Reads the owner, createdAt and counters of the conversation. Returns an error reply when this session
+-- may not write it (another owner's conversation, or a counter another program wrote), else nil.
+-- The OWNER error reply for a conversation that belongs to `stored`, when that is not this session's owner
+-- (nil when it is, or when the conversation has none). It never names the stored owner.
+local function ownerRefusal(stored)
+  if not stored or stored == owner then return nil end
+  local fix = owner == '' and 'Pass its owner in the owner option' or 'Open it with the owner it belongs to'
+  return redis.error_reply(string.format(
+    'OWNER conversation %s belongs to %s. Nothing was changed. %s.',
+    KEYS[1], owner == '' and 'an owner, and this session has none' or 'another owner than this session', fix))
+end
+
+local function readInfo()
+  local fields = redis.call('HMGET', KEYS[2], 'o', 'c', unpack(COUNTERS))
+  storedOwner, createdAt = fields[1], fields[2]
+  local refused = ownerRefusal(storedOwner)
+  if refused then return refused end
+  for i, name in ipairs(COUNTERS) do
+    local value = fields[i + 2]
+    -- Increments are at most 15 digits (the TS side sends safe integers), so 18 digits cannot overflow.
+    local problem = versionProblem(value) or (value and #value > 18 and 'is too large to increment')
+    if problem then
+      return redis.error_reply(string.format(
+        'ERR the field %s of %s %s (another program wrote it). Nothing was changed. Repair it with HDEL %s %s.',
+        name, KEYS[2], problem, KEYS[2], name))
+    end
+  end
+  if usageRecorded ~= '' then
+    usageValues = { string.match(usageRecorded, '^(%d+),(%d+),(%d+),(%d+),(%d+),(%d+)$') }
+    local valid = #usageValues == 6
+    for _, value in ipairs(usageValues) do valid = valid and #value <= 15 end
+    if not valid then
+      return redis.error_reply('ERR the usage argument must be six integers of at most 15 digits. Nothing was changed.')
+    end
+  end
+  return nil
+end
+
+-- Plans (lib/guards.lua) what stampInfo runs.
+local function planInfo()
+  need(nil, 'TIME')
+  need(nil, 'HSET', KEYS[2], 'u', '0')
+  if usageRecorded ~= '' then need(nil, 'HINCRBY', KEYS[2], 'ur', '1') end
+end
+
+-- Plans (lib/guards.lua) the HINCRBY of bumpGeneration.
+local function planGeneration()
+  need(nil, 'HINCRBY', KEYS[2], 'g', '1')
+end
+
+-- Marks that items were removed or rewritten: history page cursors taken before are no longer valid.
+local function bumpGeneration()
+  redis.call('HINCRBY', KEYS[2], 'g', 1)
+end
+
+-- Stamps a change: createdAt with the initial owner, title and metadata when the conversation is new (it had
+-- no items and no createdAt: `length` is the length before the write), updatedAt, and the usage of the write.
+local function stampInfo(length, itemsWritten)
+  local now = serverTime()
+  local fields = { 'u', now }
+  if not createdAt and length == 0 then
+    fields[#fields + 1] = 'c'
+    fields[#fields + 1] = now
+    if initialTitle ~= '' then
+      fields[#fields + 1] = 'ti'
+      fields[#fields + 1] = initialTitle
+    end
+    if initialMetadata ~= '' then
+      fields[#fields + 1] = 'm'
+      fields[#fields + 1] = initialMetadata
+    end
+  end
+  if owner ~= '' and not storedOwner then
+    fields[#fields + 1] = 'o'
+    fields[#fields + 1] = owner
+  end
+  redis.call('HSET', KEYS[2], unpack(fields))
+  if usageRecorded == '' then return end
+  for i, value in ipairs(usageValues) do
+    if value ~= '0' then redis.call('HINCRBY', KEYS[2], USAGE_TOTALS[i], value) end
+  end
+  local turn = redis.call('HINCRBY', KEYS[2], 'tn', 1)
+  redis.call('HSET', KEYS[2], 't:' .. turn, now .. ',' .. itemsWritten .. ',' .. usageRecorded)
+end
