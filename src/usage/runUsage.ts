@@ -46,6 +46,11 @@ const COUNTS = ['requests', 'inputTokens', 'outputTokens', 'totalTokens', 'input
 /**
  * Tracks, for one session, how much of each run's usage its writes have recorded. Never throws: a run
  * context from another SDK version, or anything else, records no usage.
+ *
+ * Every session method that receives a run context calls {@link observe} (reads) or, to write:
+ * `const delta = tracker.pending(rc)`, then the script with `usageArgs(delta, entries.length)`, then
+ * `tracker.commit(rc, delta)` once it succeeded. Two writes of one run in flight at once would both carry
+ * the same delta; the runner awaits each session call, so it never does.
  */
 export class RunUsageTracker {
   readonly #marks = new WeakMap<object, Mark>();
