@@ -1,5 +1,6 @@
 import type { ConversationMetadata } from '../config/conversationInfo.js';
-import { emptyTotals, type UsageTotals } from '../usage/usage.js';
+import { storedTotals } from '../usage/storedUsage.js';
+import type { UsageTotals } from '../usage/usage.js';
 
 /** Where a forked conversation comes from. */
 export interface ConversationParent {
@@ -79,20 +80,6 @@ export function parseMetadata(json: string | undefined): ConversationMetadata {
   }
 }
 
-/** The usage totals kept in the fields ur, ui, uo, ut, uc (cached input tokens) and ux (reasoning tokens). */
-export function usageTotals(fields: RawInfo['fields']): UsageTotals {
-  const totals = emptyTotals();
-  totals.requests = integer(fields.ur) ?? 0;
-  totals.inputTokens = integer(fields.ui) ?? 0;
-  totals.outputTokens = integer(fields.uo) ?? 0;
-  totals.totalTokens = integer(fields.ut) ?? 0;
-  const cached = integer(fields.uc) ?? 0;
-  const reasoning = integer(fields.ux) ?? 0;
-  if (cached > 0) totals.inputTokensDetails.cached_tokens = cached;
-  if (reasoning > 0) totals.outputTokensDetails.reasoning_tokens = reasoning;
-  return totals;
-}
-
 /** The public info of a conversation from the script's reply, or `null` when it does not exist. */
 export function conversationInfo(conversationId: string, raw: RawInfo): ConversationInfo | null {
   if (!raw.exists) return null;
@@ -108,6 +95,6 @@ export function conversationInfo(conversationId: string, raw: RawInfo): Conversa
     itemCount: raw.itemCount,
     ttl: raw.pttl >= 0 ? Math.ceil(raw.pttl / 1000) : null,
     parent: fields.pc !== undefined && upTo !== null ? { conversationId: fields.pc, upTo } : null,
-    usage: usageTotals(fields),
+    usage: storedTotals(fields),
   };
 }

@@ -1,5 +1,5 @@
 import type { RunContext, Usage } from '@openai/agents';
-import { emptyTotals, type ConversationUsage, type UsageTotals, type UsageTurn } from './usage.js';
+import type { UsageTotals } from './usage.js';
 
 /**
  * What one run's usage adds to a conversation, and when.
@@ -48,7 +48,7 @@ const COUNTS = ['requests', 'inputTokens', 'outputTokens', 'totalTokens', 'input
  * context from another SDK version, or anything else, records no usage.
  *
  * Every session method that receives a run context calls {@link observe} (reads) or, to write:
- * `const delta = tracker.pending(rc)`, then the script with `usageArgs(delta, entries.length)`, then
+ * `const delta = tracker.pending(rc)`, then the script with `usageArgument(delta)` (./storedUsage.ts), then
  * `tracker.commit(rc, delta)` once it succeeded. Two writes of one run in flight at once would both carry
  * the same delta; the runner awaits each session call, so it never does.
  */
@@ -155,122 +155,7 @@ function sumDetails(entries: readonly unknown[], from: number): Record<string, n
   return Object.fromEntries(sums);
 }
 
-// ---- The Lua side's arguments, and what it stored, read back -------------------------------------------
-
-/** The metadata hash fields of the totals; details are `ud:i:<name>` and `ud:o:<name>`. */
-const TOTAL_FIELDS = { requests: 'ur', inputTokens: 'ui', outputTokens: 'uo', totalTokens: 'ut' } as const;
-const INPUT_DETAIL = 'ud:i:';
-const OUTPUT_DETAIL = 'ud:o:';
-/** Detail names stored: the SDK's are short snake_case; anything else is dropped. */
-const DETAIL_NAME = /^[A-Za-z0-9_]{1,64}$/;
-/** At most this many detail names per side, per write. */
-export const MAX_DETAILS_PER_SIDE = 16;
-
-/**
- * The two ARGV strings every writing script takes for usage (ARGV[9] and ARGV[10]); both '' when the write
- * records none (no delta, or nothing left once cleaned).
- *
- * - ARGV[9]: NUL-separated field/increment pairs for HINCRBY on the metadata hash: `ur`, `ui`, `uo`, `ut`,
- *   `ud:i:<name>`, `ud:o:<name>`. Only non-zero, non-negative safe integers (others are rounded, or dropped).
- * - ARGV[10]: the per-turn JSON entry without its leading `{"at":<ms>,`, which the script prepends from TIME:
- *   `"items":..,"requests":..,...,"outputTokensDetails":{..}}`. It holds the same cleaned numbers.
- */
-export function usageArgs(delta: UsageDelta | undefined, items: number): [string, string] {
-  if (!delta) return ['', ''];
-  const totals: UsageTotals = {
-    requests: increment(delta.requests),
-    inputTokens: increment(delta.inputTokens),
-    outputTokens: increment(delta.outputTokens),
-    totalTokens: increment(delta.totalTokens),
-    inputTokensDetails: cleanDetails(delta.inputTokensDetails, increment),
-    outputTokensDetails: cleanDetails(delta.outputTokensDetails, increment),
-  };
-  const pairs: string[] = [];
-  for (const [name, field] of Object.entries(TOTAL_FIELDS)) {
-    const value = totals[name as keyof typeof TOTAL_FIELDS];
-    if (value > 0) pairs.push(field, String(value));
-  }
-  for (const [name, value] of Object.entries(totals.inputTokensDetails)) pairs.push(INPUT_DETAIL + name, String(value));
-  for (const [name, value] of Object.entries(totals.outputTokensDetails)) pairs.push(OUTPUT_DETAIL + name, String(value));
-  if (pairs.length === 0) return ['', ''];
-  const entry = JSON.stringify({ items: increment(items), ...totals });
-  return [pairs.join('\0'), entry.slice(1)];
-}
-
-/**
- * Reads back what the scripts stored: `totalsFields`, the metadata hash (fields other than the usage ones are
- * ignored), and `turnEntries`, the per-turn JSON entries (those that are not JSON objects are skipped;
- * missing or invalid counts read 0).
- */
-export function parseUsage(totalsFields: Record<string, string>, turnEntries: readonly string[]): ConversationUsage {
-  const totals = emptyTotals();
-  const input = new Map<string, number>();
-  const output = new Map<string, number>();
-  for (const [field, text] of Object.entries(totalsFields)) {
-    const value = typeof text === 'string' && /^\d+$/.test(text) ? count(Number(text)) : 0;
-    const name = (Object.keys(TOTAL_FIELDS) as Array<keyof typeof TOTAL_FIELDS>).find((key) => TOTAL_FIELDS[key] === field);
-    if (name) totals[name] = value;
-    else if (field.startsWith(INPUT_DETAIL)) input.set(field.slice(INPUT_DETAIL.length), value);
-    else if (field.startsWith(OUTPUT_DETAIL)) output.set(field.slice(OUTPUT_DETAIL.length), value);
-  }
-  totals.inputTokensDetails = cleanDetails(Object.fromEntries(input), count);
-  totals.outputTokensDetails = cleanDetails(Object.fromEntries(output), count);
-  return { totals, turns: turnEntries.map(parseTurn).filter((turn): turn is UsageTurn => turn !== undefined) };
-}
-
-/** One per-turn entry, or undefined when it is not a JSON object. */
-function parseTurn(text: string): UsageTurn | undefined {
-  let entry: unknown;
-  try {
-    entry = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(entry) || Array.isArray(entry)) return undefined;
-  const field = (name: string): unknown => (Object.hasOwn(entry, name) ? (entry as Record<string, unknown>)[name] : undefined);
-  const details = (name: string): Record<string, number> => {
-    const value = field(name);
-    return isObject(value) && !Array.isArray(value) ? cleanDetails(value as Record<string, unknown>, count) : {};
-  };
-  return {
-    at: count(field('at')),
-    items: count(field('items')),
-    requests: count(field('requests')),
-    inputTokens: count(field('inputTokens')),
-    outputTokens: count(field('outputTokens')),
-    totalTokens: count(field('totalTokens')),
-    inputTokensDetails: details('inputTokensDetails'),
-    outputTokensDetails: details('outputTokensDetails'),
-  };
-}
-
-/** A usage increment: a finite non-negative number rounded to an integer, or 0 (dropped) when it is not one or is unsafe. */
-function increment(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return 0;
-  const rounded = Math.round(value);
-  return Number.isSafeInteger(rounded) ? rounded : 0;
-}
-
-/** A stored count: a non-negative safe integer, or 0. */
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
-}
-
-/**
- * Details with valid names (DETAIL_NAME, not `__proto__`) and non-zero values (as `toCount` makes them),
- * at most MAX_DETAILS_PER_SIDE of them, the first by name: the same for every write of the same names.
- */
-function cleanDetails(details: Record<string, unknown>, toCount: (value: unknown) => number): Record<string, number> {
-  const kept: Array<[string, number]> = [];
-  for (const name of Object.keys(details).sort()) {
-    if (kept.length === MAX_DETAILS_PER_SIDE) break;
-    if (!DETAIL_NAME.test(name) || name === '__proto__') continue;
-    const value = toCount(details[name]);
-    if (value > 0) kept.push([name, value]);
-  }
-  return Object.fromEntries(kept);
-}
-
-function isObject(value: unknown): value is object {
+/** Whether `value` is a non-null object. */
+export function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }

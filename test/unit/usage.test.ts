@@ -3,11 +3,12 @@ import { describe, it } from 'node:test';
 import { Agent, MemorySession, run, RunContext, RunState, setTracingDisabled, tool, Usage, type AgentInputItem } from '@openai/agents';
 import { assistantMessage, functionCall, ScriptedModel } from '@openai/agents/testing';
 import { z } from 'zod';
-import { isRunContextLike, MAX_DETAILS_PER_SIDE, parseUsage, RunUsageTracker, usageArgs, type UsageDelta } from '../../src/usage/runUsage.js';
+import { isRunContextLike, RunUsageTracker, type UsageDelta } from '../../src/usage/runUsage.js';
+import { storedTotals, storedTurn, storedUsage, usageArgument } from '../../src/usage/storedUsage.js';
 import { emptyTotals, type UsageTotals } from '../../src/usage/usage.js';
 
 // Unit tests (no Redis) of the usage a session records per write (src/usage/runUsage.ts): the tracker's deltas
-// against the SDK's own RunContext and Usage, the ARGV[9]/[10] the scripts take, and parseUsage reading back
+// against the SDK's own RunContext and Usage, the ARGV[10] the scripts take, and storedUsage reading back
 // what they stored. The last part drives the real runner, with a MemorySession that records as the scripts would.
 
 setTracingDisabled(true);
@@ -236,148 +237,62 @@ describe('run usage tracker', () => {
   });
 });
 
-/** The HINCRBY pairs of ARGV[9], as [field, increment] pairs. */
-function pairsOf(argv9: string): Array<[string, string]> {
-  const parts = argv9.split('\0');
-  assert.equal(parts.length % 2, 0, 'fields and increments alternate');
-  return Array.from({ length: parts.length / 2 }, (_, index) => [parts[2 * index]!, parts[2 * index + 1]!]);
-}
-
-describe('usage arguments (ARGV[9] and ARGV[10])', () => {
-  it('no delta: both empty', () => {
-    assert.deepEqual(usageArgs(undefined, 3), ['', '']);
+describe('usage argument (ARGV[10]) and what the scripts store (src/usage/storedUsage.ts)', () => {
+  it('no delta, or only zeros: empty (the write records no turn)', () => {
+    assert.equal(usageArgument(undefined), '');
+    assert.equal(usageArgument({ ...deltaOf(0), inputDetailEntries: 1 }), '');
   });
 
-  it('HINCRBY pairs, NUL-separated, and the turn entry the script completes with {"at":<ms>,', () => {
-    const [increments, tail] = usageArgs(deltaOf(2), 4);
-    assert.equal(increments, 'ur\x002\0ui\x0020\0uo\x0010\0ut\x0030\0ud:i:cached_tokens\x006\0ud:o:reasoning_tokens\x004');
-    assert.ok(!tail.startsWith('{'));
-    assert.deepEqual(JSON.parse(`{"at":1,${tail}`), {
-      at: 1,
-      items: 4,
-      requests: 2,
-      inputTokens: 20,
-      outputTokens: 10,
-      totalTokens: 30,
-      inputTokensDetails: { cached_tokens: 6 },
-      outputTokensDetails: { reasoning_tokens: 4 },
-    });
+  it("six counts: requests, input, output, total, cached input and reasoning output tokens", () => {
+    assert.equal(usageArgument(deltaOf(2)), '2,20,10,30,6,4');
+    assert.equal(usageArgument(deltaOf(1, { inputTokensDetails: {}, outputTokensDetails: { audio_tokens: 9 } })), '1,10,5,15,0,0');
   });
 
-  it('zeros are skipped; non-integers rounded; negative, non-finite and unsafe numbers dropped', () => {
-    const delta = deltaOf(1, {
-      inputTokens: 0,
-      outputTokens: 2.6,
-      totalTokens: Number.MAX_SAFE_INTEGER + 2,
-      inputTokensDetails: { cached_tokens: 0, a: -1, b: Number.NaN, c: Number.POSITIVE_INFINITY, d: 0.4, e: 1.5 },
-      outputTokensDetails: {},
-    });
-    const [increments, tail] = usageArgs(delta, 1);
-    assert.deepEqual(pairsOf(increments), [
-      ['ur', '1'],
-      ['uo', '3'],
-      ['ud:i:e', '2'],
-    ]);
-    const entry = JSON.parse(`{"at":1,${tail}`);
-    assert.deepEqual([entry.inputTokens, entry.outputTokens, entry.totalTokens, entry.inputTokensDetails, entry.outputTokensDetails], [0, 3, 0, { e: 2 }, {}]);
+  it('non-integers are rounded; negative, non-finite and unsafe counts are sent as 0', () => {
+    assert.equal(usageArgument(deltaOf(1, { inputTokens: 2.6, outputTokens: -1, totalTokens: Number.NaN })), '1,3,0,0,3,2');
+    assert.equal(usageArgument(deltaOf(1, { inputTokens: 1e16, outputTokens: Infinity })), '1,0,0,15,3,2');
   });
 
-  it('a delta with nothing left to record once cleaned records no turn', () => {
-    const nothing = deltaOf(0, { inputTokens: -3, outputTokens: Number.NaN, inputTokensDetails: { 'bad name': 5 }, outputTokensDetails: {} });
-    assert.deepEqual(usageArgs(nothing, 2), ['', '']);
-  });
-
-  it('detail names must match [A-Za-z0-9_]{1,64} (and not be __proto__); at most 16 per side, the first by name', () => {
-    const input: Record<string, number> = { 'bad-name': 1, 'with space': 1, 'ud:i:x': 1, ['x'.repeat(65)]: 1, ['y'.repeat(64)]: 7, constructor: 2, é: 1 };
-    Object.defineProperty(input, '__proto__', { value: 9, enumerable: true });
-    const output: Record<string, number> = {};
-    for (let index = 0; index < MAX_DETAILS_PER_SIDE + 4; index += 1) output[`n${String(index).padStart(2, '0')}`] = index + 1;
-    const [increments, tail] = usageArgs(deltaOf(1, { inputTokensDetails: input, outputTokensDetails: output }), 1);
-    const fields = pairsOf(increments).map(([field]) => field);
+  it('storedUsage reads back the totals and the turns t:<n> in order; other fields are ignored', () => {
+    const fields = { v: '7', c: '1', ur: '3', ui: '30', uo: '15', ut: '45', uc: '9', ux: '0', tn: '2', 't:2': '2000,3,2,20,10,30,6,0', 't:1': '1000,2,1,10,5,15,3,0', 'op:x': 'f' };
+    const usage = storedUsage(fields);
+    assert.deepEqual(usage.totals, { requests: 3, inputTokens: 30, outputTokens: 15, totalTokens: 45, inputTokensDetails: { cached_tokens: 9 }, outputTokensDetails: {} });
     assert.deepEqual(
-      fields.filter((field) => field.startsWith('ud:i:')),
-      ['ud:i:constructor', `ud:i:${'y'.repeat(64)}`],
+      usage.turns.map((turn) => [turn.at, turn.items, turn.requests, turn.inputTokensDetails.cached_tokens]),
+      [
+        [1000, 2, 1, 3],
+        [2000, 3, 2, 6],
+      ],
     );
-    const outputFields = fields.filter((field) => field.startsWith('ud:o:'));
-    assert.equal(outputFields.length, MAX_DETAILS_PER_SIDE);
-    assert.equal(outputFields[0], 'ud:o:n00');
-    assert.equal(outputFields.at(-1), `ud:o:n${MAX_DETAILS_PER_SIDE - 1}`);
-    const entry = JSON.parse(`{"at":1,${tail}`);
-    assert.deepEqual(Object.keys(entry.inputTokensDetails), ['constructor', 'y'.repeat(64)]);
-    assert.equal(Object.keys(entry.outputTokensDetails).length, MAX_DETAILS_PER_SIDE);
+    assert.deepEqual(storedTotals({}), emptyTotals());
   });
 
-  it('items is a count: garbage reads 0', () => {
-    const [, tail] = usageArgs(deltaOf(1), Number.NaN);
-    assert.equal(JSON.parse(`{"at":1,${tail}`).items, 0);
+  it('values another program wrote read 0 (totals) or are skipped (turns)', () => {
+    const usage = storedUsage({ ur: 'x', ui: '-4', uo: '12', ut: '1e3', 't:1': 'garbage', 't:2': '1,2,3', 't:3': '1,2,3,4,5,6,7,-8', 't:x': '1,1,1,1,1,1,1,1' });
+    assert.deepEqual(usage.totals, { ...emptyTotals(), outputTokens: 12 });
+    assert.deepEqual(usage.turns, []);
+    assert.equal(storedTurn('5,1,1,2,3,5,0,1')?.outputTokensDetails.reasoning_tokens, 1);
   });
 });
 
-/** What the scripts do with ARGV[9] and ARGV[10]: HINCRBY each pair, and push '{"at":<ms>,' .. tail. */
+/** Applies what a write's ARGV[10] makes lib/info.lua store, to a plain object standing for the metadata hash. */
 class FakeScripts {
-  readonly hash: Record<string, string> = { v: '7', f: '' };
-  readonly turns: string[] = [];
-  write([increments, tail]: [string, string], at: number): void {
-    if (increments === '') return;
-    for (const [field, value] of pairsOf(increments)) this.hash[field] = String(Number(this.hash[field] ?? 0) + Number(value));
-    this.turns.push(`{"at":${at},${tail}`);
+  readonly hash: Record<string, string> = { v: '7' };
+  turns = 0;
+  write(usage: string, items: number, at: number): void {
+    if (usage === '') return;
+    const values = usage.split(',');
+    ['ur', 'ui', 'uo', 'ut', 'uc', 'ux'].forEach((field, i) => {
+      this.hash[field] = String(Number(this.hash[field] ?? 0) + Number(values[i]));
+    });
+    this.turns += 1;
+    this.hash[`t:${this.turns}`] = `${at},${items},${usage}`;
   }
 }
 
-describe('parseUsage', () => {
-  it('an empty conversation: zero totals, no turns', () => {
-    assert.deepEqual(parseUsage({}, []), { totals: emptyTotals(), turns: [] });
-    assert.deepEqual(parseUsage({ v: '3', f: '' }, []), { totals: emptyTotals(), turns: [] });
-  });
-
-  it('reads back what the scripts stored from usageArgs: totals and one turn per write', () => {
-    const scripts = new FakeScripts();
-    scripts.write(usageArgs(deltaOf(1), 2), 1000);
-    scripts.write(usageArgs(undefined, 1), 1500);
-    scripts.write(usageArgs(deltaOf(2, { outputTokensDetails: { reasoning_tokens: 4, audio_tokens: 1 } }), 3), 2000);
-    const totals: UsageTotals = {
-      requests: 3,
-      inputTokens: 30,
-      outputTokens: 15,
-      totalTokens: 45,
-      inputTokensDetails: { cached_tokens: 9 },
-      outputTokensDetails: { audio_tokens: 1, reasoning_tokens: 6 },
-    };
-    assert.deepEqual(parseUsage(scripts.hash, scripts.turns), {
-      totals,
-      turns: [
-        { at: 1000, items: 2, requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15, inputTokensDetails: { cached_tokens: 3 }, outputTokensDetails: { reasoning_tokens: 2 } },
-        {
-          at: 2000,
-          items: 3,
-          requests: 2,
-          inputTokens: 20,
-          outputTokens: 10,
-          totalTokens: 30,
-          inputTokensDetails: { cached_tokens: 6 },
-          outputTokensDetails: { audio_tokens: 1, reasoning_tokens: 4 },
-        },
-      ],
-    });
-  });
-
-  it('skips entries that are not JSON objects; missing or invalid counts read 0', () => {
-    const turns = ['not json', '[1]', 'null', '"s"', '7', '{"at":5}', '{"at":-1,"items":"2","requests":1.5,"inputTokensDetails":[1],"outputTokensDetails":{"x":"1","y":2}}'];
-    assert.deepEqual(parseUsage({}, turns).turns, [
-      { ...emptyTotals(), at: 5, items: 0 },
-      { ...emptyTotals(), at: 0, items: 0, outputTokensDetails: { y: 2 } },
-    ]);
-  });
-
-  it('hash fields: invalid values read 0, unknown fields and bad detail names are ignored', () => {
-    const usage = parseUsage({ ur: 'x', ui: '-4', uo: '12', ut: '1e3', 'ud:i:ok': '5', 'ud:i:bad name': '5', 'ud:o:': '1', 'ud:o:zero': '0', other: '9' }, []);
-    assert.deepEqual(usage.totals, { ...emptyTotals(), outputTokens: 12, inputTokensDetails: { ok: 5 } });
-  });
-});
-
 /**
  * A MemorySession that records usage as RedisSession does: observe on every call, and on a write the
- * tracker's delta, encoded by usageArgs, applied by FakeScripts, then committed.
+ * tracker's delta, encoded by usageArgument, applied by FakeScripts, then committed.
  */
 class UsageRecordingSession extends MemorySession {
   readonly acceptsRunContext = true as const;
@@ -390,11 +305,11 @@ class UsageRecordingSession extends MemorySession {
   override async addItems(items: AgentInputItem[], runContext?: RunContext): Promise<void> {
     const delta = this.tracker.pending(runContext);
     await super.addItems(items);
-    this.scripts.write(usageArgs(delta, items.length), this.scripts.turns.length + 1);
+    this.scripts.write(usageArgument(delta), items.length, this.scripts.turns + 1);
     this.tracker.commit(runContext, delta);
   }
   usage() {
-    return parseUsage(this.scripts.hash, this.scripts.turns);
+    return storedUsage(this.scripts.hash);
   }
 }
 
