@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type {
   AgentInputItem,
+  RunContext,
+  RunContextAwareSession,
   SessionHistoryRewriteArgs,
   SessionHistoryRewriteAwareSession,
   SessionHistoryTransactionArgs,
   SessionHistoryTransactionAwareSession,
 } from '@openai/agents';
 import { conversationKeys, DEFAULT_KEY_PREFIX, validateConversationId, validateKeyPrefix, type ConversationKeys } from './config/keys.js';
+import { serializeMetadata, validateOwner, validateTitle, type ConversationMetadata } from './config/conversationInfo.js';
 import { validateLimits } from './config/limits.js';
 import { checkOptionNames } from './config/optionNames.js';
 import { INSPECT_CUSTOM, inspectFacts } from './config/redaction.js';
@@ -15,8 +18,10 @@ import { connectionOf, type RedisCommandTarget } from './connection/commandTarge
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
 import { isDeadlineError } from './connection/deadline.js';
 import { toSessionError } from './connection/errorMapping.js';
+import { conversationInfo, parseMetadata, type ConversationInfo } from './conversations/info.js';
 import {
   RedisSessionConfigError,
+  RedisSessionConflictError,
   RedisSessionConnectionError,
   RedisSessionError,
   RedisSessionInputError,
@@ -38,6 +43,9 @@ import { encryptedCodec } from './encryption/encryptedCodec.js';
 import { validateEncryption } from './encryption/keyring.js';
 import { plainCodec, type ItemCodec } from './serialization/itemCodec.js';
 import { SESSION_OPTIONS, type RedisSessionOptions } from './sessionOptions.js';
+import { RunUsageTracker } from './usage/runUsage.js';
+import { storedUsage, usageArgument } from './usage/storedUsage.js';
+import type { ConversationUsage } from './usage/usage.js';
 
 /** Operations that change the history: when their reply does not come in time, their outcome is unknown. */
 const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
@@ -47,7 +55,17 @@ const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
   'applyHistoryTransaction',
   'replaceHistoryWithCompaction',
   'applyHistoryMutations',
+  'update',
 ]);
+
+/** How often `update()` merges metadata again when another writer changed it between its read and its write. */
+const UPDATE_ATTEMPTS = 5;
+
+/** What `update()` changes: a title (`null` removes it) and metadata keys (a key set to `null` is removed; `metadata: null` removes all). */
+export interface ConversationUpdate {
+  title?: string | null;
+  metadata?: ConversationMetadata | null;
+}
 
 /**
  * Conversation memory for the OpenAI Agents SDK, kept in Redis.
@@ -69,7 +87,14 @@ const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
  * await session.close();
  * ```
  */
-export class RedisSession implements SessionHistoryTransactionAwareSession, SessionHistoryRewriteAwareSession {
+export class RedisSession
+  implements SessionHistoryTransactionAwareSession, SessionHistoryRewriteAwareSession, RunContextAwareSession<unknown>
+{
+  /**
+   * Tells the SDK's runner to pass its `RunContext` to every history call, so
+   * that the token usage of each turn is recorded with its items (`getUsage()`).
+   */
+  readonly acceptsRunContext = true as const;
   /** The conversation id; `getSessionId()` returns it. */
   readonly conversationId: string;
   /** The key prefix in use. */
@@ -84,11 +109,17 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
   readonly changeEvents: boolean;
   /** The longest history kept (the `maxItems` option), or `undefined` for no limit. */
   readonly maxItems: number | undefined;
+  /** Who the conversation belongs to (the `owner` option), or `undefined`. */
+  readonly owner: string | undefined;
 
   /** What every script call of this conversation takes: its keys, TTL, change-event settings and history limit. */
   private readonly scriptContext: ScriptContext;
   /** Turns items into stored entries and back: plain JSON, or encrypted. */
   private readonly codec: ItemCodec;
+  /** How much of each run's token usage this session's writes have recorded. */
+  private readonly usage = new RunUsageTracker();
+  /** The `metadata` option as JSON, the base of the first `update()` of a new conversation. */
+  private readonly initialMetadata: string | undefined;
   private readonly subscriptions = new Set<() => Promise<void>>();
   private readonly logger: Logger;
   private readonly connection: ConnectionSource;
@@ -122,6 +153,9 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
       options.encryption === undefined
         ? plainCodec(limits.maxItemBytes)
         : encryptedCodec(validateEncryption(options.encryption), this.conversationId, this.keys.items, limits.maxItemBytes);
+    this.owner = options.owner === undefined ? undefined : validateOwner(options.owner);
+    const title = options.title === undefined ? undefined : validateTitle(options.title, 'option');
+    this.initialMetadata = options.metadata === undefined ? undefined : serializeMetadata(options.metadata, 'option');
     this.scriptContext = scriptContext({
       conversationId: this.conversationId,
       keyPrefix: this.keyPrefix,
@@ -132,6 +166,9 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
       eventsCarryItems: this.codec.eventsCarryItems,
       maxItems: limits.maxItems,
       overflow: limits.overflow,
+      owner: this.owner,
+      title,
+      metadataJson: this.initialMetadata,
     });
     this.connection = connectionSource(options);
   }
@@ -155,6 +192,7 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
       limit: this.limit,
       maxItems: this.maxItems,
       changeEvents: this.changeEvents,
+      owner: this.owner,
       closed: this.closed,
     };
   }
@@ -179,8 +217,9 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * Entries that are not valid items (written by something else) are skipped
    * with a warning. With a TTL, the conversation's expiry slides.
    */
-  async getItems(limit?: number): Promise<AgentInputItem[]> {
+  async getItems(limit?: number, runContext?: RunContext<unknown>): Promise<AgentInputItem[]> {
     this.assertOpen('getItems');
+    this.usage.observe(runContext);
     const window = limit === undefined ? this.limit : validateLimit(limit, 'getItems limit');
     if (window !== undefined && window <= 0) return [];
     let decoded: Array<AgentInputItem | undefined>;
@@ -202,11 +241,15 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * beyond it are dropped in the same step (or, with `overflow: 'reject'`,
    * the write is refused).
    *
+   * With the runner's `runContext`, the token usage the run spent since its
+   * last write is recorded with these items, in the same atomic step.
+   *
    * @throws {RedisSessionInputError} when an item cannot be stored as JSON (nothing is written).
    * @throws {RedisSessionLimitError} when an item exceeds `maxItemBytes`, or the
    * history would exceed `maxItems` with `overflow: 'reject'` (nothing is written).
+   * @throws {RedisSessionConflictError} when the conversation belongs to another owner (nothing is written).
    */
-  async addItems(items: AgentInputItem[]): Promise<void> {
+  async addItems(items: AgentInputItem[], runContext?: RunContext<unknown>): Promise<void> {
     this.assertOpen('addItems');
     if (!Array.isArray(items)) {
       throw new RedisSessionInputError('addItems expects an array of AgentInputItem objects. Nothing was written.');
@@ -214,14 +257,17 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     if (items.length === 0) return;
     const entries = this.codec.encode(items);
     this.logContent('Adding items', items);
-    await this.execute('addItems', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: false }));
+    await this.recordingUsage(runContext, (usage) =>
+      this.execute('addItems', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: false, usage })),
+    );
   }
 
   /**
    * Removes and returns the newest item, atomically: with concurrent callers,
    * each item is returned at most once. Returns `undefined` when the history is empty.
    */
-  async popItem(): Promise<AgentInputItem | undefined> {
+  async popItem(runContext?: RunContext<unknown>): Promise<AgentInputItem | undefined> {
+    this.usage.observe(runContext);
     for (;;) {
       const entry = await this.execute('popItem', (redis) => scripts.popItem.run(redis, this.scriptContext));
       if (entry === null) return undefined;
@@ -242,7 +288,8 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    *
    * @throws {RedisSessionCommandError} when a key of the conversation holds another type (WRONGTYPE, naming it); nothing is deleted.
    */
-  async clearSession(): Promise<void> {
+  async clearSession(runContext?: RunContext<unknown>): Promise<void> {
+    this.usage.observe(runContext);
     this.logger.debug('Clearing Redis session %s', this.keys.items);
     await this.execute('clearSession', (redis) => scripts.clear.run(redis, this.scriptContext));
   }
@@ -256,10 +303,12 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * transaction, or the history no longer ends with `expectedSuffix` (nothing changes).
    * @throws {RedisSessionInputError} when the arguments are malformed (nothing changes).
    */
-  async applyHistoryTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
+  async applyHistoryTransaction(args: SessionHistoryTransactionArgs, runContext?: RunContext<unknown>): Promise<void> {
     this.assertOpen('applyHistoryTransaction');
     const prepared = prepareTransaction(args, this.codec);
-    await this.execute('applyHistoryTransaction', (redis) => scripts.applyTransaction.run(redis, this.scriptContext, prepared));
+    await this.recordingUsage(runContext, (usage) =>
+      this.execute('applyHistoryTransaction', (redis) => scripts.applyTransaction.run(redis, this.scriptContext, { ...prepared, usage })),
+    );
   }
 
   /**
@@ -267,13 +316,15 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
    * retained suffix) in one atomic swap. Readers see the old or the new
    * history, never a mix.
    */
-  async replaceHistoryWithCompaction(items: AgentInputItem[]): Promise<void> {
+  async replaceHistoryWithCompaction(items: AgentInputItem[], runContext?: RunContext<unknown>): Promise<void> {
     this.assertOpen('replaceHistoryWithCompaction');
     if (!Array.isArray(items)) {
       throw new RedisSessionInputError('replaceHistoryWithCompaction expects an array of items. Nothing was written.');
     }
     const entries = this.codec.encode(items);
-    await this.execute('replaceHistoryWithCompaction', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: true }));
+    await this.recordingUsage(runContext, (usage) =>
+      this.execute('replaceHistoryWithCompaction', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: true, usage })),
+    );
   }
 
   /**
@@ -286,6 +337,62 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     const mutations = prepareMutations(args, this.codec);
     if (mutations.length === 0) return;
     await this.execute('applyHistoryMutations', (redis) => scripts.mutateHistory.run(redis, this.scriptContext, mutations));
+  }
+
+  /**
+   * The conversation's info: owner, title, metadata, when it was created and
+   * last changed (server time), how many items it holds, its expiry, the
+   * conversation it was forked from, and its token usage totals. One round
+   * trip; it does not slide the expiry. `null` when the conversation does not
+   * exist. A conversation written before this package kept info reports
+   * `null` for what it lacks.
+   */
+  async getInfo(): Promise<ConversationInfo | null> {
+    const raw = await this.execute('getInfo', (redis) => scripts.conversationInfo.run(redis, this.scriptContext));
+    return conversationInfo(this.conversationId, raw);
+  }
+
+  /**
+   * Changes the title and metadata, atomically, and publishes an `info`
+   * change event. `title: null` removes the title. Metadata keys are merged
+   * into the stored metadata: a key set to `null` is removed; `metadata: null`
+   * removes all of it. Creates the conversation (with no items) when it does
+   * not exist yet, so that a new chat can be titled before its first message.
+   *
+   * @throws {RedisSessionInputError} when the title or the merged metadata is invalid (nothing is written).
+   * @throws {RedisSessionConflictError} when the conversation belongs to another owner, or other writers kept
+   * changing its metadata (nothing is written).
+   */
+  async update(changes: ConversationUpdate): Promise<void> {
+    this.assertOpen('update');
+    const { title, metadata } = checkUpdate(changes);
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt += 1) {
+      let change: { stored: string | null; json: string | null } | undefined;
+      if (metadata !== undefined) {
+        const raw = await this.execute('update', (redis) => scripts.conversationInfo.run(redis, this.scriptContext));
+        const stored = raw.fields.m ?? null;
+        // A new conversation starts with the metadata option, which its first write (this one) stores first.
+        const base = stored ?? (raw.fields.c === undefined && raw.itemCount === 0 ? (this.initialMetadata ?? null) : null);
+        change = { stored, json: mergeMetadata(base, metadata) };
+      }
+      const outcome = await this.execute('update', (redis) => scripts.updateInfo.run(redis, this.scriptContext, { title, metadata: change }));
+      if (outcome === 'updated') return;
+    }
+    throw new RedisSessionConflictError(
+      `RedisSession.update gave up after ${UPDATE_ATTEMPTS} attempts: other writers kept changing the metadata of conversation ` +
+        `${this.conversationId}. Nothing was written by this call; retry it.`,
+    );
+  }
+
+  /**
+   * The token usage recorded with this conversation's writes: totals, and one
+   * turn per write that recorded usage (oldest first). Usage is recorded when
+   * the SDK's runner passes its `RunContext` (it does when a session is given
+   * to `run()`); each model request is counted once, however many writes the
+   * run makes, and when it resumes after an approval.
+   */
+  async getUsage(): Promise<ConversationUsage> {
+    return storedUsage(await this.execute('getUsage', (redis) => scripts.readUsage.run(redis, this.scriptContext)));
   }
 
   /**
@@ -348,6 +455,17 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
     return entries.map((entry) => this.codec.decode(entry));
   }
 
+  /**
+   * Runs a write with the usage `runContext` spent since this session last recorded it (ARGV[10], '' for
+   * none), and moves the mark once the write succeeded.
+   */
+  private async recordingUsage<T>(runContext: RunContext<unknown> | undefined, write: (usage: string) => Promise<T>): Promise<T> {
+    const delta = this.usage.pending(runContext);
+    const result = await write(usageArgument(delta));
+    this.usage.commit(runContext, delta);
+    return result;
+  }
+
   /** Fails every call made after close(), including calls that would send nothing. */
   private assertOpen(operation: string): void {
     if (this.closed) {
@@ -402,4 +520,35 @@ export class RedisSession implements SessionHistoryTransactionAwareSession, Sess
       this.logger.debug('%s in Redis session %s: %d item(s)', action, this.keys.items, items.length);
     }
   }
+}
+
+/** Checks the argument of `update()`; the metadata patch is checked once merged. */
+function checkUpdate(changes: unknown): { title: string | null | undefined; metadata: ConversationMetadata | null | undefined } {
+  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) {
+    throw new RedisSessionInputError('update expects an object such as { title: "Trip to Rome" } or { metadata: { pinned: true } }. Nothing was written.');
+  }
+  const unknown = Object.keys(changes).filter((key) => key !== 'title' && key !== 'metadata');
+  if (unknown.length > 0) {
+    throw new RedisSessionInputError(`update takes title and metadata; got ${unknown.map((key) => JSON.stringify(key)).join(', ')}. Nothing was written.`);
+  }
+  const { title, metadata } = changes as ConversationUpdate;
+  if (title === undefined && metadata === undefined) {
+    throw new RedisSessionInputError('update needs a title or metadata to change. Nothing was written.');
+  }
+  if (metadata !== undefined && metadata !== null && (typeof metadata !== 'object' || Array.isArray(metadata))) {
+    throw new RedisSessionInputError('update: metadata must be a plain object of the keys to change (a key set to null is removed), or null to remove all of it. Nothing was written.');
+  }
+  return { title: title === undefined || title === null ? title : validateTitle(title, 'input'), metadata };
+}
+
+/** The stored metadata JSON with `patch` merged in (keys set to null removed), as JSON; `null` when empty or `patch` is null. */
+function mergeMetadata(stored: string | null, patch: ConversationMetadata | null): string | null {
+  if (patch === null) return null;
+  // No prototype: a key named __proto__ is data, as in the JSON it came from.
+  const merged: ConversationMetadata = Object.assign(Object.create(null) as ConversationMetadata, parseMetadata(stored ?? undefined));
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return Object.keys(merged).length === 0 ? null : serializeMetadata(merged, 'input');
 }

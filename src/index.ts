@@ -3,7 +3,11 @@
  *
  * @packageDocumentation
  */
-export { RedisSession } from './RedisSession.js';
+export { RedisSession, type ConversationUpdate } from './RedisSession.js';
+export type { ConversationInfo, ConversationParent } from './conversations/info.js';
+export type { ConversationMetadata } from './config/conversationInfo.js';
+export { MAX_METADATA_BYTES, MAX_OWNER_LENGTH, MAX_TITLE_LENGTH } from './config/conversationInfo.js';
+export type { ConversationUsage, UsageTotals, UsageTurn } from './usage/usage.js';
 export type { RedisSessionOptions } from './sessionOptions.js';
 export type { ConnectionOptions } from './connection/connectionOptions.js';
 export type { ConversationKeys } from './config/keys.js';
@@ -30,5 +34,6 @@ export {
   RedisSessionDurabilityError,
   RedisSessionLimitError,
   RedisSessionIntegrityError,
+  RedisSessionCursorError,
 } from './errors.js';
 export type { Logger } from './logger.js';

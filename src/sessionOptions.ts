@@ -66,6 +66,19 @@ export interface RedisSessionOptions extends ConnectionOptions {
    * events then carry counts, not items.
    */
   encryption?: EncryptionOptions;
+  /**
+   * Who the conversation belongs to, for example a user id: recorded by the
+   * write that creates it, and the key of the owner's index of conversations
+   * (`RedisConversations.list`). Validated like a conversation id. Once a
+   * conversation has an owner, only sessions with that owner may write it
+   * (`RedisSessionConflictError`); reads are not checked: the conversation id
+   * is what grants access. Default: none.
+   */
+  owner?: string;
+  /** The title a new conversation starts with (one line, at most 1,000 characters); change it with `update()`. */
+  title?: string;
+  /** The metadata (a plain JSON object, at most 8 KiB) a new conversation starts with; change it with `update()`. */
+  metadata?: Record<string, unknown>;
 }
 
 const SECONDS = ['ttl', 'in seconds'] as const;
@@ -77,7 +90,9 @@ const SESSION_HINTS: Hints = {
   sessionttl: SECONDS, ttlseconds: SECONDS, ttlms: SECONDS, expire: SECONDS, expiry: SECONDS, expires: SECONDS,
   expiresin: SECONDS, expiration: SECONDS, expireafter: SECONDS, ttlsec: SECONDS,
   id: ['conversationId'], session_id: ['conversationId'], conversation_id: ['conversationId'], sessionkey: ['conversationId'],
-  threadid: ['conversationId'], chatid: ['conversationId'], userid: ['conversationId'],
+  threadid: ['conversationId'], chatid: ['conversationId'],
+  userid: ['owner'], user: ['owner'], resourceid: ['owner'], tenant: ['owner', 'a user id; keyPrefix separates tenants'], ownerid: ['owner'],
+  name: ['title'], subject: ['title'], meta: ['metadata'], tags: ['metadata'],
   maxhistory: ['maxItems'], maxlength: ['maxItems'], maxmessages: ['maxItems'], historylimit: ['maxItems'], maxlen: ['maxItems'],
   window: ['limit', 'the window getItems() returns by default'], windowsize: ['limit', 'the window getItems() returns by default'],
   maxitemsize: ['maxItemBytes'], maxsize: ['maxItemBytes'],
@@ -95,7 +110,8 @@ export const SESSION_OPTIONS: OptionGroup = {
   names: names<RedisSessionOptions>({
     conversationId: true, sessionId: true, redisUrl: true, client: true, ttl: true, keyPrefix: true, limit: true,
     logger: true, connectTimeoutMs: true, commandTimeoutMs: true, changeEvents: true, cluster: true, sentinel: true,
-    durability: true, tls: true, maxItemBytes: true, maxItems: true, overflow: true, encryption: true,
+    durability: true, tls: true, maxItemBytes: true, maxItems: true, overflow: true, encryption: true, owner: true,
+    title: true, metadata: true,
   }),
   hints: SESSION_HINTS,
   nested: {

@@ -1,5 +1,5 @@
 import { ErrorReply } from 'redis';
-import { RedisSessionCommandError, RedisSessionConnectionError, RedisSessionError } from '../errors.js';
+import { RedisSessionCommandError, RedisSessionConflictError, RedisSessionConnectionError, RedisSessionError } from '../errors.js';
 
 /** Opening a connection failed or timed out; `message` says why, with no secrets. */
 export class ConnectFailedError extends Error {}
@@ -66,6 +66,10 @@ export function toSessionError(
   if (!(error instanceof Error)) return new RedisSessionCommandError(operation, String(error));
   if (error instanceof ConnectFailedError) {
     return new RedisSessionConnectionError(operation, target, error.message, { cause: error });
+  }
+  if (isServerReply(error) && error.message.startsWith('OWNER ')) {
+    // lib/info.lua: another owner's conversation. Nothing was changed.
+    return new RedisSessionConflictError(`RedisSession.${operation} refused: ${error.message.slice('OWNER '.length)}`);
   }
   if (isServerReply(error)) {
     return new RedisSessionCommandError(operation, `Redis replied "${error.message}".${hintFor(error.message)}`, { cause: error });

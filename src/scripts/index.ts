@@ -1,8 +1,10 @@
 import { ApplyTransaction } from './applyTransaction.js';
 import { Clear } from './clear.js';
+import { ConversationInfoScript } from './conversationInfo.js';
 import { LuaScript } from './luaScript.js';
 import applyTransactionSource from './lua/applyTransaction-2.lua';
 import clearSource from './lua/clear-2.lua';
+import conversationInfoSource from './lua/conversationInfo-2.lua';
 import changeEventsLibrary from './lua/lib/changeEvents.lua';
 import chunksLibrary from './lua/lib/chunks.lua';
 import expiryLibrary from './lua/lib/expiry.lua';
@@ -14,11 +16,15 @@ import sessionArgsLibrary from './lua/lib/sessionArgs.lua';
 import mutateHistorySource from './lua/mutateHistory-2.lua';
 import popItemSource from './lua/popItem-2.lua';
 import pushItemsSource from './lua/pushItems-2.lua';
+import readUsageSource from './lua/readUsage-2.lua';
 import touchSource from './lua/touch-2.lua';
+import updateInfoSource from './lua/updateInfo-2.lua';
 import { MutateHistory } from './mutateHistory.js';
 import { PopItem } from './popItem.js';
 import { PushItems } from './pushItems.js';
+import { ReadUsage } from './readUsage.js';
 import { Touch } from './touch.js';
+import { UpdateInfo } from './updateInfo.js';
 
 /**
  * Libraries of helper functions, sent in front of a script in this order:
@@ -63,6 +69,9 @@ export const scripts = {
     new LuaScript('applyTransaction', 2, applyTransactionSource, ...writing, historyLimit, chunks, jsonValues),
   ),
   mutateHistory: new MutateHistory(new LuaScript('mutateHistory', 2, mutateHistorySource, ...writing, jsonValues)),
+  updateInfo: new UpdateInfo(new LuaScript('updateInfo', 2, updateInfoSource, ...writing)),
+  conversationInfo: new ConversationInfoScript(new LuaScript('conversationInfo', 2, conversationInfoSource)),
+  readUsage: new ReadUsage(new LuaScript('readUsage', 2, readUsageSource)),
 } as const;
 
 export { LuaScript } from './luaScript.js';
