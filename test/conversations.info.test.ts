@@ -128,6 +128,22 @@ describe('conversation info', () => {
   });
 });
 
+describe('info counters another program wrote', () => {
+  it('a counter HINCRBY cannot increment refuses the write, naming the field and the repair; clear still works', async () => {
+    const session = fixture.session();
+    await session.addItems([user('a'), user('b')]);
+    await fixture.redis.hSet(session.keys.meta, 'g', 'abc');
+    const before = await fixture.redis.dump(session.keys.items);
+    await assert.rejects(session.popItem(), /the field g of .* is not an integer .*HDEL/);
+    assert.deepEqual(await fixture.redis.dump(session.keys.items), before, 'nothing popped');
+    await fixture.redis.hSet(session.keys.meta, 'ur', '9'.repeat(19));
+    await fixture.redis.hDel(session.keys.meta, 'g');
+    await assert.rejects(session.addItems([user('c')]), /the field ur of .* is too large to increment/);
+    await session.clearSession();
+    assert.equal(await session.getInfo(), null);
+  });
+});
+
 describe('owners', () => {
   it("another owner's session (or one without owner) may read but not write; nothing is written", async () => {
     const id = fixture.uniqueId('owned');

@@ -224,31 +224,35 @@ describe('subscriptions: connections and life cycle', () => {
 });
 
 describe('changeEvents: false', () => {
-  it('publishes nothing and keeps the single-command fast paths without a TTL (clear checks the key types first)', async () => {
+  it('publishes nothing; every write is one script that stamps the info, reads without a TTL one LRANGE (clear checks the key types first)', async () => {
     const quiet = fixture.session({ changeEvents: false });
     const { events, listener } = collectEvents();
     const unsubscribe = await quiet.subscribe(listener);
-    await quiet.clearSession(); // warm up: loads the clear script
+    await quiet.clearSession(); // warm up: loads the scripts
     await quiet.addItems([user('warm-up')]);
-    assert.deepEqual(await commandsDuring(fixture.redis, () => quiet.addItems([user('a')])), { rpush: 1 });
-    assert.deepEqual(await commandsDuring(fixture.redis, () => quiet.popItem()), { rpop: 1 });
+    await quiet.popItem();
+    await quiet.addItems([user('warm-up')]);
+    const write = { evalsha: 1, llen: 1, hget: 1, hmget: 1, time: 1, hset: 1 };
+    assert.deepEqual(await commandsDuring(fixture.redis, () => quiet.addItems([user('a')])), { ...write, rpush: 1 });
+    assert.deepEqual(await commandsDuring(fixture.redis, () => quiet.popItem()), { ...write, rpop: 1, hincrby: 1 });
     assert.deepEqual(await commandsDuring(fixture.redis, () => quiet.getItems()), { lrange: 1 });
-    // A script, so that a key of another type is refused rather than deleted.
-    assert.deepEqual(await commandsDuring(fixture.redis, () => quiet.clearSession()), { evalsha: 1, type: 2, del: 1 });
+    // A script, so that a key of another type (or another owner's conversation) is refused rather than deleted.
+    assert.deepEqual(await commandsDuring(fixture.redis, () => quiet.clearSession()), { evalsha: 1, type: 2, time: 1, hget: 1, del: 1 });
     await sleep(100);
     await unsubscribe();
     assert.equal(events.length, 0);
-    assert.equal(await fixture.redis.exists(quiet.keys.meta), 0, 'no version is kept');
   });
 
-  it('with events on, an append is one EVALSHA whose script checks, writes, versions and publishes', async () => {
+  it('with events on, an append is one EVALSHA whose script checks, writes, stamps, versions and publishes', async () => {
     const session = fixture.session();
     await session.addItems([user('warm-up')]);
     assert.deepEqual(await commandsDuring(fixture.redis, () => session.addItems([user('a')])), {
       evalsha: 1,
       llen: 1,
       hget: 1,
+      hmget: 1,
       rpush: 1,
+      hset: 1,
       hincrby: 1,
       time: 1,
       spublish: 1,

@@ -63,21 +63,21 @@ const EVENT = ['HINCRBY', 'TIME', 'SPUBLISH', 'PUBLISH'];
 const OPERATIONS: readonly Operation[] = [
   {
     name: 'addItems (append, trims to maxItems)',
-    commands: ['RPUSH', 'LTRIM', ...EVENT, 'EXPIRE'],
+    commands: ['RPUSH', 'LTRIM', 'HSET', ...EVENT, 'EXPIRE'],
     bumpsVersion: true,
     refusal: RedisSessionCommandError,
     run: (c) => c.session().addItems([user('new')]),
   },
   {
     name: 'replaceHistoryWithCompaction (replace, trims to maxItems)',
-    commands: ['DEL', 'RPUSH', 'LTRIM', ...EVENT, 'EXPIRE'],
+    commands: ['DEL', 'RPUSH', 'LTRIM', 'HSET', ...EVENT, 'EXPIRE'],
     bumpsVersion: true,
     refusal: RedisSessionCommandError,
     run: (c) => c.session().replaceHistoryWithCompaction([user('1'), user('2'), user('3'), user('4')]),
   },
   {
     name: 'popItem',
-    commands: ['RPOP', ...EVENT, 'EXPIRE'],
+    commands: ['RPOP', 'HSET', ...EVENT, 'EXPIRE'],
     bumpsVersion: true,
     refusal: RedisSessionCommandError,
     run: (c) => c.session().popItem(),
@@ -109,13 +109,20 @@ const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'applyHistoryMutations',
-    commands: ['LSET', 'LREM', ...EVENT, 'EXPIRE'],
+    commands: ['LSET', 'LREM', 'HSET', ...EVENT, 'EXPIRE'],
     bumpsVersion: true,
     refusal: RedisSessionCommandError,
     run: (c) =>
       c.session().applyHistoryMutations({
         mutations: [{ type: 'replace_function_call', callId: 'c1', replacement: { ...functionCall('c1'), arguments: '{"new":1}' } as never }],
       }),
+  },
+  {
+    name: 'update (title and metadata)',
+    commands: ['HSET', 'HDEL', ...EVENT, 'EXPIRE'],
+    bumpsVersion: true,
+    refusal: RedisSessionCommandError,
+    run: (c) => c.session().update({ title: 'New title', metadata: { k: 1 } }),
   },
   {
     name: 'CLI expire (expireConversation script)',

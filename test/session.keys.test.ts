@@ -75,8 +75,8 @@ describe('RedisSession keys on a standalone server', () => {
     const session = new RedisSession({ conversationId: 'user-7', keyPrefix: 'tenant_a:conv:', redisUrl: server.url });
     await session.applyHistoryTransaction({ operationId: 'op-1', transaction: { type: 'append_items', items: [userMessage('hi')] } });
     assert.equal(await raw.type('{tenant_a:conv:user-7}:meta'), 'hash');
-    // The applied operation id, and the conversation's change-event version.
-    assert.deepEqual(Object.keys(await raw.hGetAll('{tenant_a:conv:user-7}:meta')).sort(), ['op:op-1', 'v']);
+    // The applied operation id, the conversation's change-event version, createdAt and updatedAt.
+    assert.deepEqual(Object.keys(await raw.hGetAll('{tenant_a:conv:user-7}:meta')).sort(), ['c', 'op:op-1', 'u', 'v']);
     assert.equal(await raw.lLen('tenant_a:conv:user-7'), 1);
     assert.deepEqual((await raw.keys('*tenant_a:conv:user-7*')).sort(), ['tenant_a:conv:user-7', '{tenant_a:conv:user-7}:meta']);
     await session.close();

@@ -328,9 +328,12 @@ describe('concurrency across processes', () => {
       assert.ok(positions.every((p, i) => i === 0 || p < (positions[i - 1] ?? Infinity)), 'a worker popped an older item before a newer one');
     }
     assert.equal(await session.popItem(), undefined);
-    // The items key is gone; the metadata hash keeps only the change-event version: 1 add + 400 pops.
+    // The items key is gone; the metadata hash keeps the info: the change-event version (1 add + 400 pops), the
+    // generation (400 pops), createdAt and updatedAt.
     assert.equal(await keysExist(fixture.redis, [session.keys.items]), 0);
-    assert.deepEqual(await fixture.redis.hGetAll(session.keys.meta), { v: '401' });
+    const { c, u, ...counters } = await fixture.redis.hGetAll(session.keys.meta);
+    assert.deepEqual(counters, { v: '401', g: '400' });
+    assert.ok(Number(u) >= Number(c));
   });
 });
 
@@ -400,9 +403,11 @@ describe('popItem', () => {
       assert.deepEqual(await session.popItem(), user('m0'));
       assert.equal(await session.popItem(), undefined);
       assert.equal(await session.popItem(), undefined);
-      // The items key is gone; the metadata hash keeps only the change-event version (1 add + 3 pops).
+      // The items key is gone; the metadata hash keeps the info: the change-event version (1 add + 3 pops),
+      // the generation (3 pops), createdAt and updatedAt.
       assert.equal(await keysExist(fixture.redis, [session.keys.items]), 0);
-      assert.deepEqual(await fixture.redis.hGetAll(session.keys.meta), { v: '4' });
+      assert.deepEqual(Object.keys(await fixture.redis.hGetAll(session.keys.meta)).sort(), ['c', 'g', 'u', 'v']);
+      assert.equal(await fixture.redis.hGet(session.keys.meta, 'v'), '4');
     });
   }
 });

@@ -248,8 +248,8 @@ describe('applyHistoryTransaction, side by side with MemorySession', () => {
     await fixture.redis.del(session.keys.items);
     await session.applyHistoryTransaction(append('op-1', [user('x')]));
     assert.deepEqual(await session.getItems(), [user('x')]);
-    // The one operation id that applied, beside the change-event version.
-    assert.deepEqual(Object.keys(await fixture.redis.hGetAll(session.keys.meta)).sort(), ['op:op-1', 'v']);
+    // The one operation id that applied, beside the change-event version and the info (createdAt, updatedAt).
+    assert.deepEqual(Object.keys(await fixture.redis.hGetAll(session.keys.meta)).sort(), ['c', 'op:op-1', 'u', 'v']);
     await assert.rejects(session.applyHistoryTransaction(append('op-1', [user('y')])), RedisSessionConflictError);
   });
 });
