@@ -136,7 +136,7 @@ describe('info counters another program wrote', () => {
     const before = await fixture.redis.dump(session.keys.items);
     await assert.rejects(session.popItem(), /the field g of .* is not an integer .*HDEL/);
     assert.deepEqual(await fixture.redis.dump(session.keys.items), before, 'nothing popped');
-    await fixture.redis.hSet(session.keys.meta, 'ur', '9'.repeat(19));
+    await fixture.redis.hSet(session.keys.meta, 'ur', '1'.padEnd(19, '0'));
     await fixture.redis.hDel(session.keys.meta, 'g');
     await assert.rejects(session.addItems([user('c')]), /the field ur of .* is too large to increment/);
     await session.clearSession();
