@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-export { RedisSession, type ConversationUpdate } from './RedisSession.js';
+export { RedisSession } from './RedisSession.js';
+export type { ConversationUpdate } from './conversations/infoUpdate.js';
 export type { ConversationInfo, ConversationParent } from './conversations/info.js';
 export type { ConversationMetadata } from './config/conversationInfo.js';
 export { MAX_METADATA_BYTES, MAX_OWNER_LENGTH, MAX_TITLE_LENGTH } from './config/conversationInfo.js';
