@@ -246,6 +246,20 @@ describe('what never appears, and how the index is repaired', () => {
     assert.equal(await run('prune', conversationId, String(await score(owner, conversationId))), 1, 'a prune of the score read removes it');
   });
 
+  it('a listing never prunes the entry of a write in flight: its index add arrived before its conversation script', async () => {
+    // On a cluster the two parts of a write travel to two nodes in parallel, so a listing can see the new entry
+    // before the conversation exists. It must skip it, not remove it: the conversation is about to exist.
+    const owner = fixture.uniqueId('owner');
+    const conversationId = fixture.uniqueId('in-flight');
+    const [seconds, micros] = (await fixture.redis.sendCommand(['TIME'])) as [string, string];
+    await fixture.redis.sendCommand(['ZADD', indexKey(owner), `${seconds}${micros.padStart(6, '0')}`, conversationId]);
+    const listing = conversations();
+    assert.deepEqual(await listing.list({ owner }), { conversations: [], cursor: null });
+    assert.notEqual(await score(owner, conversationId), null, 'the entry is kept');
+    await fixture.session({ conversationId, owner }).addItems([user('arrives')]);
+    assert.deepEqual(ids(await listing.list({ owner })), [conversationId]);
+  });
+
   it('a conversation deleted behind the session’s back never appears; its entry is pruned once it is a minute old', async () => {
     const owner = fixture.uniqueId('owner');
     const kept = fixture.session({ owner });
