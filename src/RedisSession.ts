@@ -290,6 +290,9 @@ export class RedisSession
    * Always a script (even with change events off), so that a key of another
    * type at the conversation's names is refused rather than deleted.
    *
+   * With an `owner`, a second round trip then removes the conversation from
+   * the owner's index, unless a write re-created it after the clear.
+   *
    * @throws {RedisSessionCommandError} when a key of the conversation holds another type (WRONGTYPE, naming it); nothing is deleted.
    */
   async clearSession(runContext?: RunContext<unknown>): Promise<void> {
