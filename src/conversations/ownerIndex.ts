@@ -21,6 +21,10 @@ import { ownerIndexContext, type OwnerIndexContext } from '../scripts/ownerIndex
  *   than that.
  * - A clear removes the entry, fenced by the clear's own TIME: a write that
  *   re-created the conversation after the clear scored later and stays listed.
+ *   On a cluster the fence compares the clocks of two nodes: with skew, a
+ *   write within the skew of the clear may lose its entry until its
+ *   conversation's next write (a clock ahead on the index's node only leaves
+ *   a stale entry, which listings skip).
  * - A listing checks every entry it returns against the conversation's info,
  *   so a conversation that is gone (deleted, expired by its TTL) or not the
  *   owner's never appears; such entries are removed (compare-and-remove) once
