@@ -17,6 +17,7 @@ import {
   RedisSessionCommandError,
   RedisSessionConfigError,
   RedisSessionConflictError,
+  RedisSessionConnectionError,
   RedisSessionCursorError,
   RedisSessionInputError,
   type ConversationInfo,
@@ -25,6 +26,7 @@ import {
 } from 'agents-redis-session';
 import { LuaScript } from '../src/scripts/luaScript.js';
 import { functionCall, user } from './support/items.js';
+import { rejectsWithin, settlesWithin, whileFrozen } from './support/faults.js';
 import { useSessionFixture } from './support/sessionFixture.js';
 import { waitUntil } from '../tools/waitUntil.js';
 
@@ -405,6 +407,30 @@ describe('when the index part of a write fails', () => {
     const indexes: string[] = [];
     for await (const keys of fixture.redis.scanIterator({ MATCH: '*__owner__*' })) indexes.push(...(Array.isArray(keys) ? keys : [keys]));
     assert.ok(indexes.every((key) => !key.includes(session.conversationId)));
+  });
+});
+
+describe('a frozen server (SIGSTOP)', () => {
+  it('list, count and an owner session’s write each settle within the command timeout; close() returns', async () => {
+    const BOUND_MS = 15_000;
+    const TIMEOUTS = { commandTimeoutMs: 1000, connectTimeoutMs: 1000 } as const;
+    const owner = fixture.uniqueId('owner');
+    const session = fixture.session({ owner, ...TIMEOUTS });
+    await session.addItems([user('before')]);
+    const listing = new RedisConversations({ redisUrl: fixture.server.url, ...TIMEOUTS });
+    await listing.count({ owner });
+    await whileFrozen(fixture.server, async () => {
+      for (const [what, work] of [
+        ['addItems', session.addItems([user('lost?')])],
+        ['list', listing.list({ owner })],
+        ['count', listing.count({ owner })],
+      ] as const) {
+        const error = await rejectsWithin(work, BOUND_MS, what);
+        assert.ok(error instanceof RedisSessionConnectionError, `${what}: ${String(error)}`);
+      }
+      assert.equal((await settlesWithin(listing.close(), BOUND_MS, 'close()')).ok, true);
+    });
+    assert.deepEqual(ids(await conversations().list({ owner })), [session.conversationId]);
   });
 });
 
