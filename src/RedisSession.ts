@@ -20,6 +20,7 @@ import { isDeadlineError } from './connection/deadline.js';
 import { toSessionError } from './connection/errorMapping.js';
 import { conversationInfo, type ConversationInfo } from './conversations/info.js';
 import { checkUpdate, mergeMetadata, type ConversationUpdate } from './conversations/infoUpdate.js';
+import { IndexUse, NO_OWNER_INDEX, ownerIndexLink, type OwnerIndexLink } from './conversations/ownerIndexLink.js';
 import {
   RedisSessionConfigError,
   RedisSessionConflictError,
@@ -119,6 +120,8 @@ export class RedisSession
   private readonly subscriptions = new Set<() => Promise<void>>();
   private readonly logger: Logger;
   private readonly connection: ConnectionSource;
+  /** Keeps the conversation in its owner's index (conversations/ownerIndex.ts); a no-op without an owner. */
+  private readonly ownerIndex: OwnerIndexLink;
   private closed = false;
 
   /**
@@ -167,6 +170,7 @@ export class RedisSession
       metadataJson: this.initialMetadata,
     });
     this.connection = connectionSource(options);
+    this.ownerIndex = this.owner === undefined ? NO_OWNER_INDEX : ownerIndexLink(this.keyPrefix, this.owner, this.conversationId, this.logger);
   }
 
   /**
@@ -254,7 +258,7 @@ export class RedisSession
     const entries = this.codec.encode(items);
     this.logContent('Adding items', items);
     await this.recordingUsage(runContext, (usage) =>
-      this.execute('addItems', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: false, usage })),
+      this.execute('addItems', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: false, usage }), IndexUse.Write),
     );
   }
 
@@ -265,7 +269,7 @@ export class RedisSession
   async popItem(runContext?: RunContext<unknown>): Promise<AgentInputItem | undefined> {
     this.usage.observe(runContext);
     for (;;) {
-      const entry = await this.execute('popItem', (redis) => scripts.popItem.run(redis, this.scriptContext));
+      const entry = await this.execute('popItem', (redis) => scripts.popItem.run(redis, this.scriptContext), IndexUse.Write);
       if (entry === null) return undefined;
       const item = this.codec.decode(entry);
       if (item) {
@@ -282,12 +286,16 @@ export class RedisSession
    * Always a script (even with change events off), so that a key of another
    * type at the conversation's names is refused rather than deleted.
    *
+   * With an `owner`, a second round trip then removes the conversation from
+   * the owner's index, unless a write re-created it after the clear.
+   *
    * @throws {RedisSessionCommandError} when a key of the conversation holds another type (WRONGTYPE, naming it); nothing is deleted.
    */
   async clearSession(runContext?: RunContext<unknown>): Promise<void> {
     this.usage.observe(runContext);
     this.logger.debug('Clearing Redis session %s', this.keys.items);
-    await this.execute('clearSession', (redis) => scripts.clear.run(redis, this.scriptContext));
+    // With an owner, then its index entry goes, fenced by the clear's time (2 round trips).
+    await this.execute('clearSession', (redis) => this.ownerIndex.clear(redis, () => scripts.clear.run(redis, this.scriptContext)), null);
   }
 
   /**
@@ -303,7 +311,7 @@ export class RedisSession
     this.assertOpen('applyHistoryTransaction');
     const prepared = prepareTransaction(args, this.codec);
     await this.recordingUsage(runContext, (usage) =>
-      this.execute('applyHistoryTransaction', (redis) => scripts.applyTransaction.run(redis, this.scriptContext, { ...prepared, usage })),
+      this.execute('applyHistoryTransaction', (redis) => scripts.applyTransaction.run(redis, this.scriptContext, { ...prepared, usage }), IndexUse.Write),
     );
   }
 
@@ -319,7 +327,7 @@ export class RedisSession
     }
     const entries = this.codec.encode(items);
     await this.recordingUsage(runContext, (usage) =>
-      this.execute('replaceHistoryWithCompaction', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: true, usage })),
+      this.execute('replaceHistoryWithCompaction', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: true, usage }), IndexUse.Write),
     );
   }
 
@@ -332,7 +340,7 @@ export class RedisSession
     this.assertOpen('applyHistoryMutations');
     const mutations = prepareMutations(args, this.codec);
     if (mutations.length === 0) return;
-    await this.execute('applyHistoryMutations', (redis) => scripts.mutateHistory.run(redis, this.scriptContext, mutations));
+    await this.execute('applyHistoryMutations', (redis) => scripts.mutateHistory.run(redis, this.scriptContext, mutations), IndexUse.Write);
   }
 
   /**
@@ -371,7 +379,7 @@ export class RedisSession
         const base = stored ?? (raw.fields.c === undefined && raw.itemCount === 0 ? (this.initialMetadata ?? null) : null);
         change = { stored, json: mergeMetadata(base, metadata) };
       }
-      const outcome = await this.execute('update', (redis) => scripts.updateInfo.run(redis, this.scriptContext, { title, metadata: change }));
+      const outcome = await this.execute('update', (redis) => scripts.updateInfo.run(redis, this.scriptContext, { title, metadata: change }), IndexUse.Write);
       if (outcome === 'updated') return;
     }
     throw new RedisSessionConflictError(
@@ -475,13 +483,16 @@ export class RedisSession
   /**
    * Runs `command` on the session's connection and maps what it throws to this package's errors. Every
    * command settles within `commandTimeoutMs` (the connection's command target bounds it); a connection the
-   * package opened is torn down when one misses it, so the next operation reconnects.
+   * package opened is torn down when one misses it, so the next operation reconnects. With an owner, the
+   * owner index's `add` goes along in the same round trip (`index`: every write; a read only after an `add`
+   * failed; `null`: never, for a clear).
    */
-  private async execute<T>(operation: string, command: (redis: RedisCommandTarget) => Promise<T>): Promise<T> {
+  private async execute<T>(operation: string, command: (redis: RedisCommandTarget) => Promise<T>, index: IndexUse | null = IndexUse.Read): Promise<T> {
     this.assertOpen(operation);
     try {
       const connected = this.connection.commands();
-      return await command(connected instanceof Promise ? await connected : connected);
+      const redis = connected instanceof Promise ? await connected : connected;
+      return await (index === null ? command(redis) : this.ownerIndex.around(redis, index, command));
     } catch (error) {
       if (isDeadlineError(error) && WRITE_OPERATIONS.has(operation)) {
         throw new RedisSessionConnectionError(

@@ -6,6 +6,15 @@
 export { RedisSession } from './RedisSession.js';
 export type { ConversationUpdate } from './conversations/infoUpdate.js';
 export type { ConversationInfo, ConversationParent } from './conversations/info.js';
+export {
+  RedisConversations,
+  DEFAULT_LIST_LIMIT,
+  MAX_LIST_LIMIT,
+  type ConversationPage,
+  type CountConversationsOptions,
+  type ListConversationsOptions,
+  type RedisConversationsOptions,
+} from './conversations/RedisConversations.js';
 export type { ConversationMetadata } from './config/conversationInfo.js';
 export { MAX_METADATA_BYTES, MAX_OWNER_LENGTH, MAX_TITLE_LENGTH } from './config/conversationInfo.js';
 export type { ConversationUsage, UsageTotals, UsageTurn } from './usage/usage.js';

@@ -8,7 +8,7 @@ import { escapeGlob } from './conversations.js';
 /** Every command the package sends (directly and inside its Lua scripts), and when connecting. */
 export const APPLICATION_COMMANDS = [
   'hello', 'auth', 'ping', 'evalsha', 'eval', 'lrange', 'rpush', 'rpop', 'del', 'expire', 'type', 'llen', 'ltrim', 'lset', 'lrem',
-  'hget', 'hmget', 'hgetall', 'hset', 'hdel', 'hincrby', 'pttl', 'time', 'zadd', 'zrem', 'zscore', 'zrange', 'zcard', 'publish',
+  'hget', 'hmget', 'hgetall', 'hset', 'hdel', 'hincrby', 'pttl', 'time', 'zadd', 'zrem', 'zscore', 'zrange', 'zrevrank', 'zcard', 'publish',
   'spublish', 'subscribe', 'unsubscribe', 'ssubscribe', 'sunsubscribe', 'wait',
 ] as const;
 

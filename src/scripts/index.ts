@@ -1,6 +1,7 @@
 import { ApplyTransaction } from './applyTransaction.js';
 import { Clear } from './clear.js';
 import { ConversationInfoScript } from './conversationInfo.js';
+import { ListOwner } from './listOwner.js';
 import { LuaScript } from './luaScript.js';
 import applyTransactionSource from './lua/applyTransaction-2.lua';
 import clearSource from './lua/clear-2.lua';
@@ -12,14 +13,17 @@ import guardsLibrary from './lua/lib/guards.lua';
 import historyLimitLibrary from './lua/lib/historyLimit.lua';
 import infoLibrary from './lua/lib/info.lua';
 import jsonValuesLibrary from './lua/lib/jsonValues.lua';
+import listOwnerSource from './lua/listOwner-1.lua';
 import sessionArgsLibrary from './lua/lib/sessionArgs.lua';
 import mutateHistorySource from './lua/mutateHistory-2.lua';
+import ownerIndexSource from './lua/ownerIndex-1.lua';
 import popItemSource from './lua/popItem-2.lua';
 import pushItemsSource from './lua/pushItems-2.lua';
 import readUsageSource from './lua/readUsage-2.lua';
 import touchSource from './lua/touch-2.lua';
 import updateInfoSource from './lua/updateInfo-2.lua';
 import { MutateHistory } from './mutateHistory.js';
+import { OwnerIndexScript } from './ownerIndex.js';
 import { PopItem } from './popItem.js';
 import { PushItems } from './pushItems.js';
 import { ReadUsage } from './readUsage.js';
@@ -72,6 +76,8 @@ export const scripts = {
   updateInfo: new UpdateInfo(new LuaScript('updateInfo', 2, updateInfoSource, ...writing)),
   conversationInfo: new ConversationInfoScript(new LuaScript('conversationInfo', 2, conversationInfoSource)),
   readUsage: new ReadUsage(new LuaScript('readUsage', 2, readUsageSource)),
+  ownerIndex: new OwnerIndexScript(new LuaScript('ownerIndex', 1, ownerIndexSource, guards)),
+  listOwner: new ListOwner(new LuaScript('listOwner', 1, listOwnerSource)),
 } as const;
 
 export { LuaScript } from './luaScript.js';

@@ -1,6 +1,10 @@
 import type { RedisCommandTarget } from '../connection/commandTarget.js';
 import type { LuaScript } from './luaScript.js';
-import type { KeysContext } from './scriptContext.js';
+
+/** What a script call needs at least: its KEYS (a conversation's, or an owner index's). */
+export interface ScriptKeys {
+  readonly keys: { readonly all: readonly string[] };
+}
 
 /**
  * One Lua script with its calling convention in one place: how its ARGV is
@@ -9,7 +13,7 @@ import type { KeysContext } from './scriptContext.js';
  * package's typed errors. Both are pure, and unit-tested without Redis.
  * `run` sends the call (EVALSHA, falling back to EVAL: see {@link LuaScript}).
  */
-export abstract class TypedScript<Context extends KeysContext, Input, Result> {
+export abstract class TypedScript<Context extends ScriptKeys, Input, Result> {
   constructor(readonly lua: LuaScript) {}
 
   /** The ARGV of one call. */
