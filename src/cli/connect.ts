@@ -51,6 +51,7 @@ export interface KeyCommands {
   lRange(key: string, start: number, stop: number): Promise<string[]>;
   hGetAll(key: string): Promise<Record<string, string>>;
   hGet(key: string, field: string): Promise<string | null>;
+  hmGet(key: string, fields: string[]): Promise<(string | null)[]>;
   ttl(key: string): Promise<number>;
   memoryUsage(key: string): Promise<number | null>;
   multi(): ReadMulti;
