@@ -5,10 +5,13 @@ import { escapeGlob } from './conversations.js';
  * docs show and what the tests apply to a real server (test/security.acl.test.ts compares them token by token).
  */
 
-/** Every command the package sends (directly and inside its Lua scripts), and when connecting. */
+/** Every command the package sends (directly and inside its Lua scripts), and when connecting.
+ * TODO(merge): add the owner index's commands (the ZADD/ZREM/ZRANGE... its scripts and pipelined updates run), here and in
+ * every copy of the rule (docs/security.md, docs/cli.md, deploy/docker-compose.prod.yml); test/security.acl.test.ts checks them.
+ */
 export const APPLICATION_COMMANDS = [
   'hello', 'auth', 'ping', 'evalsha', 'eval', 'lrange', 'rpush', 'rpop', 'del', 'expire', 'type', 'llen', 'ltrim', 'lset', 'lrem',
-  'hget', 'hset', 'hincrby', 'time', 'publish', 'spublish', 'subscribe', 'unsubscribe', 'ssubscribe', 'sunsubscribe', 'wait',
+  'hget', 'hmget', 'hgetall', 'hset', 'hdel', 'hincrby', 'time', 'pttl', 'publish', 'spublish', 'subscribe', 'unsubscribe', 'ssubscribe', 'sunsubscribe', 'wait',
 ] as const;
 
 /**

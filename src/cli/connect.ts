@@ -37,6 +37,8 @@ export interface ServerNode {
 
 /** A MULTI transaction with the commands the CLI reads in one snapshot. */
 export interface ReadMulti {
+  lLen(key: string): ReadMulti;
+  pTTL(key: string): ReadMulti;
   lRange(key: string, start: number, stop: number): ReadMulti;
   hGetAll(key: string): ReadMulti;
   ttl(key: string): ReadMulti;
@@ -51,7 +53,6 @@ export interface KeyCommands {
   lRange(key: string, start: number, stop: number): Promise<string[]>;
   hGetAll(key: string): Promise<Record<string, string>>;
   hGet(key: string, field: string): Promise<string | null>;
-  hmGet(key: string, fields: string[]): Promise<(string | null)[]>;
   ttl(key: string): Promise<number>;
   memoryUsage(key: string): Promise<number | null>;
   multi(): ReadMulti;

@@ -1,27 +1,39 @@
 /**
- * A conversation's info and usage as the CLI reads and shows them: the session's own read scripts
- * (`conversationInfo-2.lua`, `readUsage-2.lua`), and a RedisSession opened with the conversation's stored owner
- * for the commands that write through the package's API (`rename`, `fork`).
+ * A conversation's info and usage as the CLI reads and shows them, and a RedisSession opened with the conversation's
+ * stored owner for the commands that write through the package's API (`rename`, `fork`).
  */
-import type { RedisCommandTarget } from '../connection/commandTarget.js';
 import type { ConversationKeys } from '../config/keys.js';
-import { conversationInfo, type ConversationInfo } from '../conversations/info.js';
+import { conversationInfo, type ConversationInfo, type RawInfo } from '../conversations/info.js';
 import { RedisSession } from '../RedisSession.js';
-import { scripts } from '../scripts/index.js';
 import { storedUsage } from '../usage/storedUsage.js';
 import type { ConversationUsage, UsageTotals } from '../usage/usage.js';
 import type { ConversationRun } from './context.js';
 import type { CliConnection } from './connect.js';
 
-/** The info of a conversation (`getInfo()`), or `null` when neither of its keys exists. */
-export async function readInfo(connection: CliConnection, id: string, keys: ConversationKeys): Promise<ConversationInfo | null> {
-  const raw = await scripts.conversationInfo.run(connection.client as RedisCommandTarget, { keys }, undefined);
-  return conversationInfo(id, raw);
+/** What `show` reads of a conversation besides its items: `getInfo()` and `getUsage()`, from one snapshot. */
+export interface ConversationDetails {
+  /** As `getInfo()` returns it; `null` when neither key exists. */
+  info: ConversationInfo | null;
+  /** As `getUsage()` returns it. */
+  usage: ConversationUsage;
 }
 
-/** The usage a conversation recorded (`getUsage()`): totals and turns. */
-export async function readUsage(connection: CliConnection, keys: ConversationKeys): Promise<ConversationUsage> {
-  return storedUsage(await scripts.readUsage.run(connection.client as RedisCommandTarget, { keys }, undefined));
+/**
+ * The info and usage of a conversation, read in one MULTI (LLEN, HGETALL, PTTL of both keys) and interpreted by the
+ * same code as `getInfo()` (conversations/info.ts) and `getUsage()` (usage/storedUsage.ts). Plain reads rather than the
+ * session's read scripts, so that the read-only CLI user (docs/security.md: no EVALSHA, no HMGET) can run `show`.
+ */
+export async function readDetails(connection: CliConnection, id: string, keys: ConversationKeys): Promise<ConversationDetails> {
+  const [length, fields, itemsPttl, metaPttl] = (await connection.keys.multi().lLen(keys.items).hGetAll(keys.meta).pTTL(keys.items).pTTL(keys.meta).exec()) as [
+    number,
+    Record<string, string>,
+    number,
+    number,
+  ];
+  // As lua/conversationInfo-2.lua: the items' expiry, or the metadata's when there are no items.
+  const pttl = Number(length) === 0 ? Number(metaPttl) : Number(itemsPttl);
+  const raw: RawInfo = { fields: { ...fields }, itemCount: Number(length), pttl, exists: pttl !== -2 };
+  return { info: conversationInfo(id, raw), usage: storedUsage({ ...fields }) };
 }
 
 /**

@@ -108,10 +108,12 @@ async function listScanned(connection: CliConnection, globals: Globals, options:
         connection.keys.ttl(keys.items),
         connection.keys.memoryUsage(keys.items),
         connection.keys.memoryUsage(keys.meta),
-        // A metadata key of another type (written by another program) shows no owner or title rather than failing the listing.
-        connection.keys.hmGet(keys.meta, ['o', 'ti']).catch(() => [null, null]),
+        // HGETALL, which the read-only CLI user has (docs/security.md). A metadata key of another type (written by
+        // another program) shows no owner or title rather than failing the listing.
+        connection.keys.hGetAll(keys.meta).catch((): Record<string, string> => ({})),
       ]);
-      const [owner = null, title = null] = info;
+      const owner = info.o ?? null;
+      const title = info.ti ?? null;
       return { id, key, items, ttl: ttlOrNull(ttl), bytes: (itemBytes ?? 0) + (metaBytes ?? 0), owner, title };
     }),
   );

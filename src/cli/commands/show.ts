@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { onConversation } from '../context.js';
 import { requireConversation } from '../conversations.js';
 import { describeEntry } from '../entries.js';
-import { formatParent, formatUsage, isoTime, readInfo, readUsage } from '../info.js';
+import { formatParent, formatUsage, isoTime, readDetails } from '../info.js';
 import { formatTtl, printJson, printLine, printTable, toJson } from '../output.js';
 import { wholeNumber } from '../parsers.js';
 
@@ -18,11 +18,10 @@ export function showCommand(): Command {
     .action(
       onConversation(async ({ id, keys, globals, connection }, options: { last?: number }) => {
         await requireConversation(connection, keys, id);
-        const [total, ttl, info, usage] = await Promise.all([
+        const [total, ttl, { info, usage }] = await Promise.all([
           connection.keys.lLen(keys.items),
           connection.keys.ttl(keys.items),
-          readInfo(connection, id, keys),
-          readUsage(connection, keys),
+          readDetails(connection, id, keys),
         ]);
         const start = options.last === undefined ? 0 : Math.max(0, total - options.last);
         const entries = total === 0 ? [] : await connection.keys.lRange(keys.items, start, -1);
