@@ -5,7 +5,8 @@ import { escapeGlob } from './conversations.js';
  * docs show and what the tests apply to a real server (test/security.acl.test.ts compares them token by token).
  */
 
-/** Every command the package sends (directly and inside its Lua scripts), and when connecting.
+/**
+ * Every command the package sends (directly and inside its Lua scripts), and when connecting.
  * TODO(merge): add the owner index's commands (the ZADD/ZREM/ZRANGE... its scripts and pipelined updates run), here and in
  * every copy of the rule (docs/security.md, docs/cli.md, deploy/docker-compose.prod.yml); test/security.acl.test.ts checks them.
  */
