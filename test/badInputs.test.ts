@@ -82,8 +82,9 @@ describe('bad inputs (docs/bad-inputs.md)', () => {
         const result = badInput.run({ ...context, raw: async (command) => { const reply = await context.raw(command); before = await snapshot(); return reply; } });
         return result instanceof Promise ? await result : result;
       };
-      if (badInput.outcome === 'skip') {
+      if (badInput.outcome === 'skip' || badInput.outcome === 'result') {
         await runCase();
+        if (badInput.outcome === 'result') assert.equal(await snapshot(), before, `case ${index} wrote something`);
         return;
       }
       const outcome = badInput.outcome;

@@ -37,6 +37,8 @@ export interface ServerNode {
 
 /** A MULTI transaction with the commands the CLI reads in one snapshot. */
 export interface ReadMulti {
+  lLen(key: string): ReadMulti;
+  pTTL(key: string): ReadMulti;
   lRange(key: string, start: number, stop: number): ReadMulti;
   hGetAll(key: string): ReadMulti;
   ttl(key: string): ReadMulti;

@@ -1,3 +1,4 @@
+import { validateOwner, validateTitle } from '../config/conversationInfo.js';
 import { conversationKeys, validateConversationId, validateKeyPrefix, type ConversationKeys } from '../config/keys.js';
 import { RedisSessionError } from '../errors.js';
 import { CliError, EXIT } from './cliError.js';
@@ -24,6 +25,26 @@ export function checkedKeys(prefix: string, id: string): ConversationKeys {
     return conversationKeys(prefix, validateConversationId(id));
   } catch (error) {
     if (error instanceof RedisSessionError) throw new CliError(error.message.replace(/^conversationId/, 'The conversation id'), EXIT.usage);
+    throw error;
+  }
+}
+
+/** Checks an owner from the command line (`--owner`): the rules of the `owner` option. */
+export function checkedOwner(owner: string): string {
+  try {
+    return validateOwner(owner, '--owner');
+  } catch (error) {
+    if (error instanceof RedisSessionError) throw new CliError(error.message, EXIT.usage);
+    throw error;
+  }
+}
+
+/** Checks a title from the command line: the rules of `update({ title })`. */
+export function checkedTitle(title: string): string {
+  try {
+    return validateTitle(title, 'input');
+  } catch (error) {
+    if (error instanceof RedisSessionError) throw new CliError(error.message, EXIT.usage);
     throw error;
   }
 }

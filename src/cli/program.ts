@@ -7,13 +7,15 @@ import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { ErrorReply } from 'redis';
 import packageJson from '../../package.json' with { type: 'json' };
 import { DEFAULT_KEY_PREFIX } from '../config/keys.js';
-import { RedisSessionConfigError, RedisSessionError } from '../errors.js';
+import { RedisSessionConfigError, RedisSessionCursorError, RedisSessionError, RedisSessionInputError } from '../errors.js';
 import { CliError, EXIT } from './cliError.js';
 import { deleteCommand } from './commands/delete.js';
 import { doctorCommand } from './commands/doctor.js';
 import { exportCommand } from './commands/exportJsonl.js';
+import { forkCommand } from './commands/fork.js';
 import { importCommand } from './commands/importJsonl.js';
 import { listCommand } from './commands/list.js';
+import { renameCommand } from './commands/rename.js';
 import { showCommand } from './commands/show.js';
 import { statsCommand } from './commands/stats.js';
 import { tailCommand, watchCommand } from './commands/tail.js';
@@ -61,6 +63,8 @@ function buildProgram(json: boolean, streams: CliStreams): Command {
   for (const command of [
     listCommand(),
     showCommand(),
+    renameCommand(),
+    forkCommand(),
     tailCommand(),
     watchCommand(),
     ttlCommand(),
@@ -84,7 +88,10 @@ function classify(error: unknown): { message: string; exitCode: number } {
     if (error.code === 'commander.help') return { message: 'no command given; run with --help for the list of commands.', exitCode: EXIT.usage };
     return { message: error.message.replace(/^error: /, ''), exitCode: EXIT.usage };
   }
-  if (error instanceof RedisSessionConfigError) return { message: error.message, exitCode: EXIT.usage };
+  // Bad input (an option, a title, an item index, a cursor): nothing was written.
+  if (error instanceof RedisSessionConfigError || error instanceof RedisSessionInputError || error instanceof RedisSessionCursorError) {
+    return { message: error.message, exitCode: EXIT.usage };
+  }
   if (error instanceof RedisSessionError) return { message: error.message, exitCode: EXIT.redis };
   if (error instanceof ErrorReply) return { message: `Redis replied "${error.message}".`, exitCode: EXIT.redis };
   if (error instanceof Error && (error.name === 'TimeoutError' || /timeout/i.test(error.message))) {

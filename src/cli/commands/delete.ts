@@ -23,6 +23,8 @@ export function deleteCommand(): Command {
         const owner = (await connection.keys.hGet(keys.meta, 'o')) ?? '';
         const context = scriptContext({ conversationId: id, keyPrefix: globals.prefix, keys, changeEvents: true, owner });
         const { deleted } = await scripts.clear.run(connection.client as RedisCommandTarget, context);
+        // TODO(merge): remove from owner index: when `owner` is not '', remove `id` from the owner's index
+        // (ownerIndexKey(globals.prefix, owner)), fenced by the clear's atMicros, with the index helper's exported function.
         if (globals.json) printJson({ id, key: keys.items, deletedKeys: deleted });
         else printLine(`Deleted conversation "${id}" (${deleted} key${deleted === 1 ? '' : 's'}).`);
       }),

@@ -94,7 +94,10 @@ async function importOne(
   if (expiry.kind === 'ttl' && expiry.seconds === 0) return 'expired';
   const expiresAt = expiry.kind === 'none' ? 0 : expiry.kind === 'at' ? expiry.at : now + expiry.seconds * 1000;
   const keys = conversationKeys(prefix, line.id);
-  return cliScripts.importConversation.run(connection.client as RedisCommandTarget, { keys }, { overwrite, expiresAt, items: line.items, meta: line.meta });
+  const outcome = await cliScripts.importConversation.run(connection.client as RedisCommandTarget, { keys }, { overwrite, expiresAt, items: line.items, meta: line.meta });
+  // TODO(merge): add to owner index: when outcome is 'imported' and line.meta.o is set, add line.id to the index of
+  // owner line.meta.o (ownerIndexKey(prefix, owner)) scored by its updatedAt (line.meta.u), with the index helper's function.
+  return outcome;
 }
 
 /** The server's clock (TIME), in ms since the epoch: the first server's, for a cluster. */
