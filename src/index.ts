@@ -5,6 +5,8 @@
  */
 export { RedisSession, type ConversationUpdate } from './RedisSession.js';
 export type { ConversationInfo, ConversationParent } from './conversations/info.js';
+export type { HistoryPage, HistoryPageOptions } from './conversations/historyPage.js';
+export type { ForkOptions } from './conversations/fork.js';
 export type { ConversationMetadata } from './config/conversationInfo.js';
 export { MAX_METADATA_BYTES, MAX_OWNER_LENGTH, MAX_TITLE_LENGTH } from './config/conversationInfo.js';
 export type { ConversationUsage, UsageTotals, UsageTurn } from './usage/usage.js';
