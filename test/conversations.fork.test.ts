@@ -10,6 +10,7 @@ import { createClient, type RedisClientType } from 'redis';
 import type { AgentInputItem } from '@openai/agents';
 import {
   RedisSession,
+  RedisSessionCommandError,
   RedisSessionConflictError,
   RedisSessionInputError,
   RedisSessionLimitError,
@@ -180,6 +181,39 @@ describe('fork', () => {
     assert.equal(events[0]!.version, 1);
     await stop();
   });
+});
+
+describe('fork writes all or nothing', () => {
+  const PASSWORD = 'fork-acl-password';
+  // Every command createFork-2.lua runs from its first write on, with a TTL, events and maxItems trimming.
+  const COMMANDS = ['RPUSH', 'LTRIM', 'HINCRBY', 'HSET', 'TIME', 'SPUBLISH', 'PUBLISH', 'EXPIRE'];
+
+  for (const command of COMMANDS) {
+    it(`an ACL user without ${command} is refused (NOPERM naming it) before anything of the copy is written`, async () => {
+      const aclUser = `fork_lacks_${command.toLowerCase()}`;
+      await fixture.redis.sendCommand(['ACL', 'SETUSER', aclUser, 'on', `>${PASSWORD}`, '~*', '&*', '+@all', `-${command.toLowerCase()}`]);
+      const options = { ttl: 600, changeEvents: true, maxItems: 2 };
+      const source = fixture.session(options);
+      await source.addItems(numbered(0, 2));
+      await fixture.redis.rPush(source.keys.items, JSON.stringify(user('m2'))); // 3 items: the copy trims one
+      const copyId = fixture.uniqueId('acl');
+      const limited = new RedisSession({
+        ...options,
+        conversationId: source.conversationId,
+        redisUrl: `redis://${aclUser}:${PASSWORD}@127.0.0.1:${fixture.server.port}`,
+      });
+      try {
+        await assert.rejects(limited.fork({ conversationId: copyId }), (error: unknown) => {
+          assert.ok(error instanceof RedisSessionCommandError, String(error));
+          assert.match(error.message, new RegExp(`NOPERM.*${command}`));
+          return true;
+        });
+      } finally {
+        await limited.close();
+      }
+      assert.deepEqual(await snapshot(fixture.session({ conversationId: copyId })), [null, null], 'nothing written');
+    });
+  }
 });
 
 describe('fork on a Redis Cluster', () => {
