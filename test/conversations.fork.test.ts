@@ -268,6 +268,9 @@ describe('fork on a Redis Cluster', () => {
         assert.equal(info.owner, 'ada');
         assert.equal(info.title, 'Shards');
         assert.equal((await source.getItems()).length, 6);
+        const page = await copy.getPage({ limit: 3 });
+        assert.deepEqual(texts(page.items), names(1, 4));
+        assert.deepEqual(texts((await copy.getPage({ limit: 3, before: page.cursor! })).items), ['m0']);
         // The copy's keys live on their own master.
         const node = createClient({ url: `redis://127.0.0.1:${await masterOf(`conv:${copyId}`)}` });
         await node.connect();

@@ -30,7 +30,7 @@ export interface ForkEnd {
   readonly codec: ItemCodec;
   /** The session's owner, '' for none. */
   readonly owner: string;
-  /** Runs `command` as the session's `execute` does (bounded, errors mapped). */
+  /** Runs `command` as the session's `execute` does (bounded, errors mapped); the write is the operation 'fork'. */
   execute<T>(operation: string, command: (redis: RedisCommandTarget) => Promise<T>): Promise<T>;
 }
 
@@ -81,7 +81,7 @@ export function forkRequest(options: unknown, sourceId: string): ForkRequest {
  * @throws {RedisSessionLimitError} when the copy would exceed maxItems with overflow 'reject' (nothing is written).
  */
 export async function forkConversation(source: ForkEnd, copy: ForkEnd, upTo: number | undefined, warn: (message: string) => void): Promise<void> {
-  const snapshot = await source.execute('fork', (redis) => scripts.forkSource.run(redis, source.context, upTo));
+  const snapshot = await source.execute('fork (reading the source)', (redis) => scripts.forkSource.run(redis, source.context, upTo));
   if (snapshot.owner !== null && snapshot.owner !== source.owner) {
     throw new RedisSessionConflictError(
       `RedisSession.fork refused: conversation ${source.context.keys.items} belongs to ` +

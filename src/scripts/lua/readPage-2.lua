@@ -27,7 +27,8 @@
   or a WRONGTYPE error naming a key of another type.
   Items trimmed away by maxItems are gone: a page holds what remains before the
   cursor (possibly fewer items, or none).
-  Cost: O(page size) (LLEN, HMGET, at most one LINDEX of the anchor, one LRANGE).
+  Cost: O(page size): LLEN, HMGET and one LRANGE (plus, as any LRANGE, the seek to
+  the page, from the nearer end of the list).
 ]]
 local limit = tonumber(ARGV[1])
 
@@ -47,20 +48,23 @@ local function anchorOf(entry)
   return string.sub(redis.sha1hex(entry), 1, 16)
 end
 
--- The list index of the newest item of the page (inclusive); -1 for none.
-local stop = length - 1
+local start, entries = 0, {}
 if ARGV[2] == 'before' then
   if ARGV[3] ~= created or ARGV[4] ~= generation then return { 'changed' } end
+  -- The list index of the cursor's anchor item: the page is the `limit` items before it.
   local index = tonumber(ARGV[5]) - head
   if index >= length then return { 'beyond' } end
-  -- The anchor item is still there (not trimmed): it must be the one the cursor saw.
-  if index >= 0 and anchorOf(redis.call('LINDEX', KEYS[1], index)) ~= ARGV[6] then return { 'changed' } end
-  stop = index - 1
+  if index < 0 then return { 'page', {}, created, generation, string.format('%d', head), '' } end
+  -- One LRANGE reads the page and the anchor item after it, which must be the one the cursor saw.
+  start = math.max(0, index - limit)
+  entries = redis.call('LRANGE', KEYS[1], start, index)
+  if anchorOf(entries[#entries]) ~= ARGV[6] then return { 'changed' } end
+  entries[#entries] = nil
+else
+  start = math.max(0, length - limit)
+  if length > 0 then entries = redis.call('LRANGE', KEYS[1], start, -1) end
 end
 
-local start = math.max(0, stop - limit + 1)
-local entries = {}
-if stop >= 0 then entries = redis.call('LRANGE', KEYS[1], start, stop) end
 local anchor = ''
 if start > 0 and #entries > 0 then anchor = anchorOf(entries[1]) end
 return { 'page', entries, created, generation, string.format('%d', head + start), anchor }
