@@ -216,6 +216,38 @@ describe('fork writes all or nothing', () => {
   }
 });
 
+describe('fork: foreign data', () => {
+  it("a key of another type at the copy's names is refused (WRONGTYPE naming it) and left as it is", async () => {
+    const source = fixture.session();
+    await source.addItems(numbered(0, 2));
+    for (const which of ['items', 'meta'] as const) {
+      const copyId = fixture.uniqueId(`foreign-${which}`);
+      const keys = fixture.session({ conversationId: copyId }).keys;
+      await fixture.redis.set(keys[which], 'another program');
+      await assert.rejects(source.fork({ conversationId: copyId }), (error: unknown) => {
+        assert.ok(error instanceof RedisSessionCommandError, String(error));
+        assert.match(error.message, new RegExp(`WRONGTYPE ${keys[which].replace(/[{}]/g, '\\$&')}`));
+        return true;
+      });
+      assert.equal(await fixture.redis.get(keys[which]), 'another program');
+      assert.equal(await fixture.redis.exists(which === 'items' ? keys.meta : keys.items), 0);
+    }
+  });
+
+  it('entries of the source that are not valid items are skipped with a warning', async () => {
+    const warnings: string[] = [];
+    const logger = { namespace: 'test', debug: () => {}, warn: (message: string) => warnings.push(message), error: () => {}, dontLogModelData: true, dontLogToolData: true };
+    const source = fixture.session({ logger: logger as never });
+    await source.addItems(numbered(0, 2));
+    await fixture.redis.rPush(source.keys.items, 'not json');
+    await source.addItems(numbered(2, 3));
+    const copy = kept(await source.fork());
+    assert.deepEqual(texts(await copy.getItems()), names(0, 3));
+    assert.deepEqual((await copy.getInfo())!.parent, { conversationId: source.conversationId, upTo: 4 });
+    assert.match(warnings.join('\n'), /fork skipped 1 stored entry of/);
+  });
+});
+
 describe('fork on a Redis Cluster', () => {
   let cluster: RedisClusterHandle;
   let probe: RedisClientType;

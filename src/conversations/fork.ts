@@ -92,7 +92,8 @@ export async function forkConversation(source: ForkEnd, copy: ForkEnd, upTo: num
   const decoded = snapshot.entries.map((entry) => source.codec.decode(entry));
   const items = decoded.filter((item): item is AgentInputItem => item !== undefined);
   if (items.length < decoded.length) {
-    warn(`RedisSession: fork skipped ${decoded.length - items.length} stored entries of ${source.context.keys.items} that are not valid items.`);
+    const skipped = decoded.length - items.length;
+    warn(`RedisSession: fork skipped ${skipped} stored entr${skipped === 1 ? 'y' : 'ies'} of ${source.context.keys.items} that are not valid items.`);
   }
   const entries = copy.codec.encode(items);
   await copy.execute('fork', (redis) =>

@@ -24,7 +24,8 @@
   Returns: the length of the copy's history, or, with nothing written, an
   EXISTS error (the copy's conversation already exists: items or a metadata
   hash), a WRONGTYPE, NOPERM or ERR error (lib/guards.lua) or HISTORYFULL.
-  Cost: O(N) in the items copied.
+  Cost: O(N) in the items copied. Commands: TYPE, RPUSH, LTRIM and HINCRBY (maxItems trimming),
+  HSET, TIME, HINCRBY, SPUBLISH and PUBLISH (events), EXPIRE.
 ]]
 local parentId = ARGV[11]
 local upTo = ARGV[12]
@@ -33,9 +34,10 @@ local metadata = ARGV[14]
 local firstItem = 15
 local adding = #ARGV - firstItem + 1
 
-local refused, length, version = readKeys()
+-- TYPE of both keys (refusing another type): the copy must not exist at all, items or metadata.
+local refused, itemsType, metaType = refuseForeignKeys()
 if refused then return refused end
-if length > 0 or redis.call('EXISTS', KEYS[2]) == 1 then
+if itemsType ~= 'none' or metaType ~= 'none' then
   return redis.error_reply('EXISTS conversation ' .. KEYS[1] .. ' already exists. Nothing was written. ' ..
     'Fork into another conversation id (or omit it for a new UUID).')
 end
@@ -47,7 +49,8 @@ need(nil, 'TIME')
 need(nil, 'HSET', KEYS[2], 'c', '0')
 planEvent(true)
 planExpiry(ttl)
-refused = refuseUnsafe(version)
+-- No version field to check: the metadata hash does not exist.
+refused = refuseUnsafe(nil)
 if refused then return refused end
 
 callInChunks('RPUSH', KEYS[1], firstItem, #ARGV)
