@@ -123,8 +123,11 @@ export class RedisSession
   private readonly usage = new RunUsageTracker();
   /** The `metadata` option as JSON, the base of the first `update()` of a new conversation. */
   private readonly initialMetadata: string | undefined;
-  /** A copy of the constructor's options, for the session `fork()` returns. */
-  private readonly options: RedisSessionOptions;
+  /**
+   * A copy of the constructor's options, for the session `fork()` returns. An ES private field: it holds the
+   * password and encryption keys, which nothing that walks the object's properties may reach.
+   */
+  readonly #options: RedisSessionOptions;
   private readonly subscriptions = new Set<() => Promise<void>>();
   private readonly logger: Logger;
   private readonly connection: ConnectionSource;
@@ -138,7 +141,7 @@ export class RedisSession
       throw new RedisSessionConfigError('RedisSession options must be an object, for example { conversationId: "user-123" }.');
     }
     checkOptionNames(options, SESSION_OPTIONS, 'RedisSession options');
-    this.options = { ...options };
+    this.#options = { ...options };
     const { conversationId, sessionId } = options;
     if (conversationId !== undefined && sessionId !== undefined && conversationId !== sessionId) {
       throw new RedisSessionConfigError('conversationId and sessionId are aliases; pass one of them, not two different values.');
@@ -437,7 +440,7 @@ export class RedisSession
   async fork(options?: ForkOptions): Promise<RedisSession> {
     this.assertOpen('fork');
     const { conversationId, upTo } = forkRequest(options, this.conversationId);
-    const { sessionId: _alias, ...sameOptions } = this.options;
+    const { sessionId: _alias, ...sameOptions } = this.#options;
     const copy = new RedisSession({ ...sameOptions, conversationId });
     try {
       await forkConversation(this.forkEnd(), copy.forkEnd(), upTo, (message) => this.logger.warn(message));
