@@ -413,9 +413,11 @@ export class RedisSession
    * A cursor stays valid while items are appended (pages do not shift). Items maxItems trimmed are gone: a
    * page then holds what remains. Entries that are not valid items are skipped with a warning.
    *
-   * @throws {RedisSessionInputError} when `limit` is not an integer from 1 to 1000, or the options are malformed.
-   * @throws {RedisSessionCursorError} when `before` is not a cursor of this conversation, or the history was
-   * rewritten since it was taken (a pop, a compaction, a replaced suffix, a mutation or a clear): load the first page again.
+   * @throws {RedisSessionInputError} when `limit` is not an integer from 1 to 1000, `before` is not a string
+   * (`null` included), or the options are malformed.
+   * @throws {RedisSessionCursorError} when `before` is a string that is not a cursor of this conversation
+   * (malformed, altered, or another conversation's), or the history was rewritten since it was taken (a pop, a
+   * compaction, a replaced suffix, a mutation or a clear): load the first page again.
    */
   async getPage(options?: HistoryPageOptions): Promise<HistoryPage> {
     this.assertOpen('getPage');
@@ -435,7 +437,7 @@ export class RedisSession
    * @throws {RedisSessionConflictError} when the copy's conversation already exists, or this one belongs to
    * another owner than this session's.
    * @throws {RedisSessionLimitError} when the copy would exceed maxItems with overflow 'reject'.
-   * Nothing is written when it throws.
+   * Nothing is written when it throws, except after a connection error on its write, whose outcome is unknown.
    */
   async fork(options?: ForkOptions): Promise<RedisSession> {
     this.assertOpen('fork');
