@@ -167,6 +167,24 @@ describe('fork', () => {
     assert.deepEqual(texts((await trimming.getPage({ limit: 2, before: page.cursor! })).items), names(6, 8));
   });
 
+  it('copies one consistent snapshot while another writer appends: a prefix of the history, its length as upTo', async () => {
+    const source = fixture.session();
+    await source.addItems(numbered(0, 50));
+    const writer = fixture.session({ conversationId: source.conversationId });
+    const appending = (async () => {
+      for (let i = 50; i < 150; i += 5) await writer.addItems(numbered(i, i + 5));
+    })();
+    const forks = [];
+    for (let i = 0; i < 5; i++) forks.push(kept(await source.fork()));
+    await appending;
+    for (const copy of forks) {
+      const copied = texts(await copy.getItems());
+      assert.deepEqual(copied, names(0, copied.length), 'the oldest items, in order, none missing');
+      assert.ok(copied.length >= 50 && copied.length % 5 === 0, 'whole appends only');
+      assert.deepEqual((await copy.getInfo())!.parent, { conversationId: source.conversationId, upTo: copied.length });
+    }
+  });
+
   it("publishes an 'add' change event for the copy when events are on", async () => {
     const source = fixture.session({ changeEvents: true });
     await source.addItems(numbered(0, 3));
