@@ -9,10 +9,7 @@
  * without OPENAI_API_KEY it uses a small offline model, below). It deletes everything it wrote before exiting.
  */
 import { Agent, run, setTracingDisabled, Usage, type Model } from '@openai/agents';
-import { closeSharedConnections, RedisSession, type ConversationInfo } from 'agents-redis-session';
-// TODO(merge): drop the next two comment lines once RedisConversations is exported (helper "index").
-// @ts-expect-error -- RedisConversations is not exported before the merge
-import { RedisConversations } from 'agents-redis-session';
+import { closeSharedConnections, RedisConversations, RedisSession, type ConversationInfo } from 'agents-redis-session';
 
 /**
  * Without OPENAI_API_KEY the agent runs on this stand-in (no network, no key). It answers with the question's topic, and
@@ -65,7 +62,7 @@ try {
   console.log(`Sidebar of ${owner}:`);
   let page = await conversations.list({ owner, limit: 2 });
   for (;;) {
-    for (const info of page.conversations as ConversationInfo[]) console.log(sidebarLine(info));
+    for (const info of page.conversations) console.log(sidebarLine(info));
     if (page.cursor === null) break;
     console.log('  -- more --');
     page = await conversations.list({ owner, limit: 2, cursor: page.cursor });
@@ -74,13 +71,11 @@ try {
   // Rename the first chat: a change, so it moves to the top of the sidebar.
   const [rome, lisbon] = sessions as [RedisSession, RedisSession, RedisSession];
   await rome.update({ title: 'Rome, 3 days' });
-  const top = (await conversations.list({ owner, limit: 1 })).conversations[0] as ConversationInfo;
+  const top = (await conversations.list({ owner, limit: 1 })).conversations[0]!;
   console.log(`Renamed; now on top: ${top.title}`);
 
   // Fork Lisbon after its first item (the question), to ask again differently; the source is unchanged.
-  // TODO(merge): drop the next two comment lines once RedisSession.fork is merged (helper "pages").
-  // @ts-expect-error -- fork is not in RedisSession before the merge
-  const branch: RedisSession = await lisbon.fork({ upTo: 1 });
+  const branch = await lisbon.fork({ upTo: 1 });
   sessions.push(branch);
   await run(agent, 'Ideas for Lisbon with kids?', { session: branch });
   const parent = (await branch.getInfo())?.parent;

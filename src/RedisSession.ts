@@ -21,6 +21,8 @@ import { toSessionError } from './connection/errorMapping.js';
 import { conversationInfo, type ConversationInfo } from './conversations/info.js';
 import { checkUpdate, mergeMetadata, type ConversationUpdate } from './conversations/infoUpdate.js';
 import { IndexUse, NO_OWNER_INDEX, ownerIndexLink, type OwnerIndexLink } from './conversations/ownerIndexLink.js';
+import { forkConversation, forkRequest, type ForkEnd, type ForkOptions } from './conversations/fork.js';
+import { pageRequest, readHistoryPage, type HistoryPage, type HistoryPageOptions } from './conversations/historyPage.js';
 import {
   RedisSessionConfigError,
   RedisSessionConflictError,
@@ -58,6 +60,7 @@ const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
   'replaceHistoryWithCompaction',
   'applyHistoryMutations',
   'update',
+  'fork',
 ]);
 
 /** How often `update()` merges metadata again when another writer changed it between its read and its write. */
@@ -117,6 +120,11 @@ export class RedisSession
   private readonly usage = new RunUsageTracker();
   /** The `metadata` option as JSON, the base of the first `update()` of a new conversation. */
   private readonly initialMetadata: string | undefined;
+  /**
+   * A copy of the constructor's options, for the session `fork()` returns. An ES private field: it holds the
+   * password and encryption keys, which nothing that walks the object's properties may reach.
+   */
+  readonly #options: RedisSessionOptions;
   private readonly subscriptions = new Set<() => Promise<void>>();
   private readonly logger: Logger;
   private readonly connection: ConnectionSource;
@@ -132,6 +140,7 @@ export class RedisSession
       throw new RedisSessionConfigError('RedisSession options must be an object, for example { conversationId: "user-123" }.');
     }
     checkOptionNames(options, SESSION_OPTIONS, 'RedisSession options');
+    this.#options = { ...options };
     const { conversationId, sessionId } = options;
     if (conversationId !== undefined && sessionId !== undefined && conversationId !== sessionId) {
       throw new RedisSessionConfigError('conversationId and sessionId are aliases; pass one of them, not two different values.');
@@ -397,6 +406,67 @@ export class RedisSession
    */
   async getUsage(): Promise<ConversationUsage> {
     return storedUsage(await this.execute('getUsage', (redis) => scripts.readUsage.run(redis, this.scriptContext)));
+  }
+
+  /**
+   * One page of the history for "load more": the first page (no `before`) holds the newest `limit` items
+   * (default 20, at most 1000); pass its `cursor` as `before` for the page of the items before them, until the
+   * cursor is `null`. Items within a page are oldest first, as `getItems` returns them. One round trip whose
+   * cost depends on `limit`, not on the length of the history; with a TTL, the expiry slides as with `getItems`.
+   *
+   * A cursor stays valid while items are appended (pages do not shift). Items maxItems trimmed are gone: a
+   * page then holds what remains. Entries that are not valid items are skipped with a warning.
+   *
+   * @throws {RedisSessionInputError} when `limit` is not an integer from 1 to 1000, `before` is not a string
+   * (`null` included), or the options are malformed.
+   * @throws {RedisSessionCursorError} when `before` is a string that is not a cursor of this conversation
+   * (malformed, altered, or another conversation's), or the history was rewritten since it was taken (a pop, a
+   * compaction, a replaced suffix, a mutation or a clear): load the first page again.
+   */
+  async getPage(options?: HistoryPageOptions): Promise<HistoryPage> {
+    this.assertOpen('getPage');
+    const request = pageRequest(options, this.keys.items);
+    const page = await this.execute('getPage', (redis) => readHistoryPage(redis, this.scriptContext, request));
+    return { items: this.validItems(page.entries.map((entry) => this.codec.decode(entry))), cursor: page.cursor };
+  }
+
+  /**
+   * Copies the history up to item `upTo` (exclusive, 0-based from the oldest item the history holds; default
+   * all), with the title and metadata, into a NEW conversation (`conversationId`, default a random UUID) of the
+   * same owner, from one consistent snapshot, and records the source as its `parent` (`getInfo()`). The source
+   * is unchanged. Two round trips; source and copy may be on different cluster shards. maxItems applies to the
+   * copy as to any write. Returns an open session on the copy with this session's options: close it when done.
+   *
+   * @throws {RedisSessionInputError} when the options are invalid or `upTo` is past the end of the history.
+   * @throws {RedisSessionConflictError} when the copy's conversation already exists, or this one belongs to
+   * another owner than this session's.
+   * @throws {RedisSessionLimitError} when the copy would exceed maxItems with overflow 'reject'.
+   * Nothing is written when it throws, except after a connection error on its write, whose outcome is unknown.
+   */
+  async fork(options?: ForkOptions): Promise<RedisSession> {
+    this.assertOpen('fork');
+    const { conversationId, upTo } = forkRequest(options, this.conversationId);
+    const { sessionId: _alias, ...sameOptions } = this.#options;
+    const copy = new RedisSession({ ...sameOptions, conversationId });
+    try {
+      await forkConversation(this.forkEnd(), copy.forkEnd(), upTo, (message) => this.logger.warn(message));
+    } catch (error) {
+      await copy.close();
+      throw error;
+    }
+    return copy;
+  }
+
+  /** This session as one end of a fork (src/conversations/fork.ts). */
+  private forkEnd(): ForkEnd {
+    return {
+      conversationId: this.conversationId,
+      context: this.scriptContext,
+      codec: this.codec,
+      owner: this.owner ?? '',
+      read: (operation, command) => this.execute(operation, command),
+      write: (command) => this.execute('fork', command, IndexUse.Write),
+    };
   }
 
   /**

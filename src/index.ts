@@ -15,6 +15,8 @@ export {
   type ListConversationsOptions,
   type RedisConversationsOptions,
 } from './conversations/RedisConversations.js';
+export type { HistoryPage, HistoryPageOptions } from './conversations/historyPage.js';
+export type { ForkOptions } from './conversations/fork.js';
 export type { ConversationMetadata } from './config/conversationInfo.js';
 export { MAX_METADATA_BYTES, MAX_OWNER_LENGTH, MAX_TITLE_LENGTH } from './config/conversationInfo.js';
 export type { ConversationUsage, UsageTotals, UsageTurn } from './usage/usage.js';

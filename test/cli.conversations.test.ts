@@ -178,8 +178,7 @@ describe('agents-redis-session CLI: conversations', () => {
     }
   });
 
-  // TODO(merge): drop `todo` once RedisConversations (helper "index") replaces src/cli/pendingConversations.ts.
-  it('list --owner pages through the owner\'s index, newest first, with title, times, items, tokens and parent', { todo: 'TODO(merge): needs RedisConversations' }, async () => {
+  it('list --owner pages through the owner\'s index, newest first, with title, times, items, tokens and parent', async () => {
     const prefix = 'owned:';
     for (const [i, id] of ['oldest', 'middle', 'newest'].entries()) {
       const session = fixture.session({ conversationId: id, keyPrefix: prefix, owner: 'ada', title: `Chat ${i}` });
@@ -230,8 +229,7 @@ describe('agents-redis-session CLI: conversations', () => {
     assert.equal(await serverState(), state, 'nothing was written');
   });
 
-  // TODO(merge): drop `todo` once RedisSession.fork (helper "pages") is merged.
-  it('fork copies the first n items into a new conversation of the same owner and prints its id', { todo: 'TODO(merge): needs RedisSession.fork' }, async () => {
+  it('fork copies the first n items into a new conversation of the same owner and prints its id', async () => {
     const source = fixture.session({ conversationId: 'fork-src', owner: 'ada', title: 'Original' });
     await source.addItems([user('a'), assistant('b'), user('c')]);
 

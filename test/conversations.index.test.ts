@@ -244,7 +244,9 @@ describe('what never appears, and how the index is repaired', () => {
     assert.equal(await run('prune', conversationId, String(written - 5)), 0, 'a prune of a score that changed leaves it');
     assert.equal(await score(owner, conversationId), written);
     assert.equal(await run('remove', conversationId, String(written + 1)), 1, 'a clear after the write removes it');
-    assert.equal(Number(await run('add', conversationId)) > written, true, 'add scores with the server time, in µs');
+    const [added, previous] = (await run('add', conversationId)) as [number, string | null];
+    assert.equal(added > written, true, 'add scores with the server time, in µs');
+    assert.equal(previous, null, 'and replies the score before: none, the clear removed it');
     assert.equal(await run('prune', conversationId, String(await score(owner, conversationId))), 1, 'a prune of the score read removes it');
   });
 
@@ -398,6 +400,22 @@ describe('when the index part of a write fails', () => {
     await fixture.redis.del(indexKey(owner));
     await fixture.session({ conversationId: session.conversationId, owner }).addItems([user('third')]);
     assert.deepEqual(ids(await conversations().list({ owner })), [session.conversationId]);
+  });
+
+  it('a write the server refused takes its index add back: the entry keeps its place, or is not created', async () => {
+    const owner = fixture.uniqueId('refused');
+    const listed = fixture.session({ owner, maxItems: 1, overflow: 'reject' });
+    await listed.addItems([user('only')]);
+    const before = await score(owner, listed.conversationId);
+    await pause();
+    await assert.rejects(listed.addItems([user('one too many')]), /HISTORYFULL|maxItems/);
+    assert.equal(await score(owner, listed.conversationId), before, 'a refused write does not move it to the top');
+    // Another owner's conversation: the session's own index gets no entry (no key at all).
+    const other = fixture.uniqueId('other-owner');
+    await fixture.session({ conversationId: listed.conversationId, owner: other })
+      .addItems([user('not mine')])
+      .then(() => assert.fail('another owner wrote it'), (error: unknown) => assert.ok(error instanceof RedisSessionConflictError));
+    assert.equal(await fixture.redis.exists(indexKey(other)), 0);
   });
 
   it('a session without an owner touches no index', async () => {

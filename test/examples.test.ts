@@ -124,8 +124,7 @@ describe('demo and examples', { timeout: 4 * SCRIPT_TIMEOUT_MS }, () => {
     assert.equal(await server.command(['DBSIZE']), 0);
   });
 
-  // TODO(merge): drop `todo` once RedisConversations and RedisSession.fork are merged (the example imports and calls them).
-  test('example 04: a sidebar of one owner page by page, rename, fork and usage, cleaned up', { todo: 'TODO(merge): needs RedisConversations and fork' }, async () => {
+  test('example 04: a sidebar of one owner page by page, rename, fork and usage, cleaned up', async () => {
     const result = await runScript('examples/04_conversations.ts', { REDIS_URL: server.url });
     assertSucceeded(result);
     assert.match(result.stdout, /^Sidebar of example-user-\d+:\n {2}Trip to Kyoto · 2 items · \d+ tokens\n {2}Trip to Lisbon · 2 items · \d+ tokens\n {2}-- more --\n {2}Trip to Rome · 2 items · \d+ tokens$/m);

@@ -32,6 +32,16 @@ export function validateOwner(owner: unknown, name = 'owner'): string {
   return owner;
 }
 
+/** Whether `value` is a valid owner (see {@link validateOwner}). */
+export function isOwner(value: unknown): value is string {
+  try {
+    validateOwner(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Checks a title: a non-empty, single-line string of at most {@link MAX_TITLE_LENGTH} characters.
  *

@@ -4,7 +4,7 @@ import { RedisSessionDurabilityError, RedisSessionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ClearOutcome } from '../scripts/clear.js';
 import { scripts } from '../scripts/index.js';
-import { ownerIndexContext, type OwnerIndexContext } from '../scripts/ownerIndex.js';
+import { ownerIndexContext, type AddedEntry, type OwnerIndexContext } from '../scripts/ownerIndex.js';
 import { checkOwnerIndex, removeFromOwnerIndex } from './ownerIndex.js';
 
 /** What an operation of a session means for its owner's index. */
@@ -59,10 +59,12 @@ class IndexedConversation implements OwnerIndexLink {
     // A foreign key at the index refuses the write before it is sent (one round trip, once per process).
     if (use === IndexUse.Write) await checkOwnerIndex(redis, this.context);
     // Sent in this order on one connection: the write, then the add (node-redis pipelines them).
-    const [done, added] = await Promise.allSettled([
-      command(redis),
-      scripts.ownerIndex.run(redis, this.context, { action: 'add', conversationId: this.conversationId }),
-    ]);
+    const [done, added] = await Promise.allSettled([command(redis), scripts.ownerIndex.add(redis, this.context, this.conversationId)]);
+    if (done.status === 'rejected' && added.status === 'fulfilled' && isRefusal(done.reason)) {
+      // Nothing of the write happened (another owner's conversation, a limit...): neither may its index entry.
+      await this.undo(redis, added.value);
+      throw done.reason;
+    }
     if (added.status === 'fulfilled') {
       if (this.pending) this.logger.debug(`RedisSession: conversation ${this.conversationId} is listed in the owner index again.`);
       this.pending = false;
@@ -78,6 +80,18 @@ class IndexedConversation implements OwnerIndexLink {
     }
     if (done.status === 'rejected') throw done.reason;
     return done.value;
+  }
+
+  /** Takes back the `add` of a refused write (one more round trip, only then); a failure leaves it to the readers' repair. */
+  private async undo(redis: RedisCommandTarget, added: AddedEntry): Promise<void> {
+    try {
+      await scripts.ownerIndex.run(redis, this.context, { action: 'undo', conversationId: this.conversationId, added: added.score, previous: added.previous });
+    } catch (error) {
+      this.logger.warn(
+        `RedisSession: a refused write of conversation ${this.conversationId} left an entry in the owner index ${this.context.keys.all[0]} ` +
+          `(${describeCause(error)}). Listings skip it, and remove it later.`,
+      );
+    }
   }
 
   async clear(redis: RedisCommandTarget, clear: () => Promise<ClearOutcome>): Promise<ClearOutcome> {

@@ -2,10 +2,14 @@ import { ApplyTransaction } from './applyTransaction.js';
 import { Clear } from './clear.js';
 import { ConversationInfoScript } from './conversationInfo.js';
 import { ListOwner } from './listOwner.js';
+import { CreateFork } from './createFork.js';
+import { ForkSource } from './forkSource.js';
 import { LuaScript } from './luaScript.js';
 import applyTransactionSource from './lua/applyTransaction-2.lua';
 import clearSource from './lua/clear-2.lua';
 import conversationInfoSource from './lua/conversationInfo-2.lua';
+import createForkSource from './lua/createFork-2.lua';
+import forkSourceSource from './lua/forkSource-2.lua';
 import changeEventsLibrary from './lua/lib/changeEvents.lua';
 import chunksLibrary from './lua/lib/chunks.lua';
 import expiryLibrary from './lua/lib/expiry.lua';
@@ -19,6 +23,7 @@ import mutateHistorySource from './lua/mutateHistory-2.lua';
 import ownerIndexSource from './lua/ownerIndex-1.lua';
 import popItemSource from './lua/popItem-2.lua';
 import pushItemsSource from './lua/pushItems-2.lua';
+import readPageSource from './lua/readPage-2.lua';
 import readUsageSource from './lua/readUsage-2.lua';
 import touchSource from './lua/touch-2.lua';
 import updateInfoSource from './lua/updateInfo-2.lua';
@@ -26,6 +31,7 @@ import { MutateHistory } from './mutateHistory.js';
 import { OwnerIndexScript } from './ownerIndex.js';
 import { PopItem } from './popItem.js';
 import { PushItems } from './pushItems.js';
+import { ReadPage } from './readPage.js';
 import { ReadUsage } from './readUsage.js';
 import { Touch } from './touch.js';
 import { UpdateInfo } from './updateInfo.js';
@@ -78,6 +84,9 @@ export const scripts = {
   readUsage: new ReadUsage(new LuaScript('readUsage', 2, readUsageSource)),
   ownerIndex: new OwnerIndexScript(new LuaScript('ownerIndex', 1, ownerIndexSource, guards)),
   listOwner: new ListOwner(new LuaScript('listOwner', 1, listOwnerSource)),
+  readPage: new ReadPage(new LuaScript('readPage', 2, readPageSource)),
+  forkSource: new ForkSource(new LuaScript('forkSource', 2, forkSourceSource)),
+  createFork: new CreateFork(new LuaScript('createFork', 2, createForkSource, ...writing, historyLimit, chunks)),
 } as const;
 
 export { LuaScript } from './luaScript.js';

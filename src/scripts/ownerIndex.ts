@@ -1,4 +1,5 @@
 import { ownerIndexKey } from '../config/keys.js';
+import type { RedisCommandTarget } from '../connection/commandTarget.js';
 import { TypedScript } from './typedScript.js';
 
 /** The KEYS of the owner index scripts: the owner's index, `<prefix>__owner__:{<owner>}`. */
@@ -22,12 +23,21 @@ export type OwnerIndexAction =
   /** Removes the conversation's entry if it is older than `fenceMicros` (the TIME of the clear that deleted it). */
   | { readonly action: 'remove'; readonly conversationId: string; readonly fenceMicros: number }
   /** Removes the conversation's entry if its score is still `score` (as a reader saw it). */
-  | { readonly action: 'prune'; readonly conversationId: string; readonly score: string };
+  | { readonly action: 'prune'; readonly conversationId: string; readonly score: string }
+  /** Takes back an `add` whose write was refused: restores `previous` (or removes the entry) if the score is still `added`. */
+  | { readonly action: 'undo'; readonly conversationId: string; readonly added: number; readonly previous: string | null };
+
+/** What an `add` did: the score it wrote, and the one before (`null`: the conversation was not listed). */
+export interface AddedEntry {
+  readonly score: number;
+  readonly previous: string | null;
+}
 
 /**
  * `lua/ownerIndex-1.lua`: the writes (and the two O(1) reads) of an owner's
  * index. Resolves to a number: 1 for `check`, the count for `count`, the
- * score written (µs) for `add`, 1 or 0 (removed or not) for `remove` and `prune`.
+ * score written (µs) for `add` (see {@link OwnerIndexScript.add} for the score
+ * before it too), 1 or 0 (changed or not) for `remove`, `prune` and `undo`.
  * A key of another type at the index is refused with a WRONGTYPE error naming it.
  */
 export class OwnerIndexScript extends TypedScript<OwnerIndexContext, OwnerIndexAction, number> {
@@ -42,10 +52,20 @@ export class OwnerIndexScript extends TypedScript<OwnerIndexContext, OwnerIndexA
         return [input.action, input.conversationId, String(input.fenceMicros)];
       case 'prune':
         return [input.action, input.conversationId, input.score];
+      case 'undo':
+        return [input.action, input.conversationId, String(input.added), input.previous ?? ''];
     }
   }
 
   reply(raw: unknown): number {
-    return Number(raw);
+    return Number(Array.isArray(raw) ? raw[0] : raw);
+  }
+
+  /** Lists the conversation (an `add`), resolving to the score written and the one before. */
+  async add(target: RedisCommandTarget, context: OwnerIndexContext, conversationId: string): Promise<AddedEntry> {
+    const args = this.args(context, { action: 'add', conversationId });
+    const raw = await this.lua.run(target, context.keys.all, args);
+    const [score, previous] = Array.isArray(raw) ? raw : [raw, null];
+    return { score: Number(score), previous: typeof previous === 'string' ? previous : null };
   }
 }

@@ -1,6 +1,7 @@
 import type { AgentInputItem } from '@openai/agents';
 import { createClient } from 'redis';
 import {
+  RedisConversations,
   RedisSession,
   RedisSessionCommandError,
   RedisSessionConfigError,
@@ -155,47 +156,20 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { area: 'Owner, title, metadata', input: '`update({ title: "two\\nlines" })`, `update({ title: "" })`, `update({})`, `update({ colour: "red" })`', outcome: RedisSessionInputError, run: async (c) => { await adasConversation(c); const session = c.session({ owner: 'ada' }); for (const changes of [{ title: '' }, {}, { colour: 'red' }]) await session.update(changes as never).then(() => { throw new Error(`${JSON.stringify(changes)} was accepted`); }, () => undefined); return session.update({ title: 'two\nlines' }); } },
   { area: 'Owner, title, metadata', input: '`update({ metadata })` whose merge exceeds 8 KiB, or holding a `BigInt`', outcome: RedisSessionInputError, note: 'checked once merged with the stored metadata', run: async (c) => { await adasConversation(c); const session = c.session({ owner: 'ada' }); await session.update({ metadata: { n: 10n } }).then(() => { throw new Error('a BigInt was accepted'); }, () => undefined); return session.update({ metadata: { notes: 'x'.repeat(8200) } }); } },
   { area: 'Owner, title, metadata', input: "write to another owner's conversation, or with no owner to an owned one", outcome: RedisSessionConflictError, note: 'refused by the script before its first write; the message does not name the owner', run: async (c) => { await adasConversation(c); await c.session().addItems([userMessage('x')]).then(() => { throw new Error('a session without an owner wrote it'); }, () => undefined); return c.session({ owner: 'bob' }).addItems([userMessage('x')]); } },
+  { area: 'Listing, pages, forks', input: 'an owner with no conversations', outcome: 'result', note: 'an empty page `{ conversations: [], cursor: null }` and a count of 0, not an error', run: async (c) => { const list = new RedisConversations({ redisUrl: c.url }); try { const page = await list.list({ owner: 'nobody' }); const count = await list.count({ owner: 'nobody' }); if (page.conversations.length !== 0 || page.cursor !== null || count !== 0) throw new Error(`expected an empty page, got ${JSON.stringify(page)}, ${count}`); } finally { await list.close(); } } },
+  { area: 'Listing, pages, forks', input: 'list with an owner with `{` `}` or a control character', outcome: RedisSessionConfigError, run: async (c) => { const list = new RedisConversations({ redisUrl: c.url }); try { await list.list({ owner: 'ada\n' }).then(() => { throw new Error('a control character was accepted'); }, () => undefined); return await list.list({ owner: 'a{b}' }); } finally { await list.close(); } } },
+  { area: 'Listing, pages, forks', input: 'list with `limit` 0, 1.5 or 1,001', outcome: RedisSessionInputError, run: async (c) => { const list = new RedisConversations({ redisUrl: c.url }); try { for (const limit of [0, 1.5]) await list.list({ owner: 'ada', limit }).then(() => { throw new Error(`limit ${limit} was accepted`); }, () => undefined); return await list.list({ owner: 'ada', limit: 1001 }); } finally { await list.close(); } } },
+  { area: 'Listing, pages, forks', input: 'list with a cursor it did not make (`"garbage"`)', outcome: RedisSessionCursorError, run: async (c) => { const list = new RedisConversations({ redisUrl: c.url }); try { return await list.list({ owner: 'ada', cursor: 'garbage' }); } finally { await list.close(); } } },
+  { area: 'Listing, pages, forks', input: "the owner's index key holds another type (a string)", outcome: RedisSessionCommandError, note: 'WRONGTYPE naming the key; the string is not touched', run: async (c) => { await c.raw(['SET', 'conv:__owner__:{ada}', 'someone else']); const list = new RedisConversations({ redisUrl: c.url }); try { return await list.list({ owner: 'ada' }); } finally { await list.close(); } } },
+  { area: 'Listing, pages, forks', input: '`getPage({ before })` with a cursor it did not make (`"garbage"`)', outcome: RedisSessionCursorError, note: 'never wrong items', run: async (c) => { await adasConversation(c); return c.session({ owner: 'ada' }).getPage({ before: 'garbage' }); } },
+  { area: 'Listing, pages, forks', input: '`getPage({ limit: 0 })`, `limit: 1.5`', outcome: RedisSessionInputError, run: async (c) => { await adasConversation(c); return c.session({ owner: 'ada' }).getPage({ limit: 0 }); } },
+  { area: 'Listing, pages, forks', input: '`fork({ upTo })` past the end of the history, negative or not a whole number', outcome: RedisSessionInputError, note: 'nothing copied, the source unchanged', run: async (c) => { await adasConversation(c); const session = c.session({ owner: 'ada' }); for (const upTo of [-1, 0.5]) await session.fork({ upTo }).then(() => { throw new Error(`upTo ${upTo} was accepted`); }, () => undefined); return session.fork({ upTo: 2 }); } },
+  { area: 'Listing, pages, forks', input: '`fork({ conversationId })` with `{` `}`', outcome: RedisSessionInputError, run: async (c) => { await adasConversation(c); return c.session({ owner: 'ada' }).fork({ conversationId: 'copy{1}' }); } },
   { area: 'Encryption', input: 'key of 16 bytes, bad base64, `currentKeyId` naming no key', outcome: RedisSessionConfigError, note: 'the key is not echoed', run: construct({ encryption: { keys: { k: Buffer.alloc(16) }, currentKeyId: 'k' } }) },
   { area: 'Options', input: '`{ url, prefix, sessionTTL }` (other libraries\' option names)', outcome: RedisSessionConfigError, note: 'refused with "did you mean redisUrl / keyPrefix / ttl"', run: (c) => new RedisSession({ url: c.url, prefix: 'conv:', sessionTTL: 60 } as RedisSessionOptions) },
   { area: 'Options', input: 'misspelled nested option (`tls: { rejectUnauthorised: false }`)', outcome: RedisSessionConfigError, note: 'did you mean "rejectUnauthorized"', run: () => new RedisSession({ redisUrl: 'rediss://127.0.0.1', tls: { rejectUnauthorised: false } as never }) },
   { area: 'Options', input: '`client` that was never connected', outcome: RedisSessionConfigError, note: 'at the first operation: "call await client.connect() first"', run: (c) => c.session({ client: createClient({ url: c.url }), redisUrl: undefined }).addItems([userMessage('x')]) },
 ];
-
-/**
- * TODO(merge): the cases of issue 11 that need APIs of the other branches (`RedisConversations`, `getPage`, `fork`, the
- * owner index). Once they are merged: move these into {@link BAD_INPUT_CASES} (replacing the `pending` casts below with
- * the real imports and calls), check each outcome class against the implementation, and regenerate docs/bad-inputs.md
- * (`UPDATE_DOCS=1 node --import tsx --test test/badInputs.test.ts`).
- */
-export const PENDING_BAD_INPUT_CASES: readonly BadInputCase[] = [
-  { area: 'Listing, pages, forks', input: 'an owner with no conversations', outcome: 'result', note: 'an empty page `{ conversations: [], cursor: null }` and a count of 0, not an error', run: async (c) => { const list = await pending.conversations(c); try { const page = await list.list({ owner: 'nobody' }); const count = await list.count({ owner: 'nobody' }); if (page.conversations.length !== 0 || page.cursor !== null || count !== 0) throw new Error(`expected an empty page, got ${JSON.stringify(page)}, ${count}`); } finally { await list.close(); } } },
-  { area: 'Listing, pages, forks', input: 'list with an owner with `{` `}` or a control character', outcome: RedisSessionConfigError, run: async (c) => { const list = await pending.conversations(c); try { await list.list({ owner: 'ada\n' }).then(() => { throw new Error('a control character was accepted'); }, () => undefined); return await list.list({ owner: 'a{b}' }); } finally { await list.close(); } } },
-  { area: 'Listing, pages, forks', input: 'list with `limit` 0, 1.5 or 1,001', outcome: RedisSessionConfigError, run: async (c) => { const list = await pending.conversations(c); try { for (const limit of [0, 1.5]) await list.list({ owner: 'ada', limit }).then(() => { throw new Error(`limit ${limit} was accepted`); }, () => undefined); return await list.list({ owner: 'ada', limit: 1001 }); } finally { await list.close(); } } },
-  { area: 'Listing, pages, forks', input: 'list with a cursor it did not make (`"garbage"`)', outcome: RedisSessionCursorError, run: async (c) => { const list = await pending.conversations(c); try { return await list.list({ owner: 'ada', cursor: 'garbage' }); } finally { await list.close(); } } },
-  { area: 'Listing, pages, forks', input: "the owner's index key holds another type (a string)", outcome: RedisSessionCommandError, note: 'WRONGTYPE naming the key; the string is not touched', run: async (c) => { await c.raw(['SET', 'conv:__owner__:{ada}', 'someone else']); const list = await pending.conversations(c); try { return await list.list({ owner: 'ada' }); } finally { await list.close(); } } },
-  { area: 'Listing, pages, forks', input: '`getPage({ before })` with a cursor it did not make (`"garbage"`)', outcome: RedisSessionCursorError, note: 'never wrong items', run: async (c) => { await adasConversation(c); return pending.session(c.session({ owner: 'ada' })).getPage({ before: 'garbage' }); } },
-  { area: 'Listing, pages, forks', input: '`getPage({ limit: 0 })`, `limit: 1.5`', outcome: RedisSessionConfigError, run: async (c) => { await adasConversation(c); return pending.session(c.session({ owner: 'ada' })).getPage({ limit: 0 }); } },
-  { area: 'Listing, pages, forks', input: '`fork({ upTo })` past the end of the history, negative or not a whole number', outcome: RedisSessionInputError, note: 'nothing copied, the source unchanged', run: async (c) => { await adasConversation(c); const session = pending.session(c.session({ owner: 'ada' })); for (const upTo of [-1, 0.5]) await session.fork({ upTo }).then(() => { throw new Error(`upTo ${upTo} was accepted`); }, () => undefined); return session.fork({ upTo: 2 }); } },
-  { area: 'Listing, pages, forks', input: '`fork({ conversationId })` with `{` `}`', outcome: RedisSessionConfigError, run: async (c) => { await adasConversation(c); return pending.session(c.session({ owner: 'ada' })).fork({ conversationId: 'copy{1}' }); } },
-];
-
-/** TODO(merge): stand-ins for the APIs of the other branches, typed as the API contract says; remove with the casts. */
-interface PendingConversations {
-  list(options: { owner: string; limit?: number; cursor?: string }): Promise<{ conversations: unknown[]; cursor: string | null }>;
-  count(options: { owner: string }): Promise<number>;
-  close(): Promise<void>;
-}
-interface PendingSession {
-  getPage(options?: { limit?: number; before?: string }): Promise<unknown>;
-  fork(options?: { conversationId?: string; upTo?: number }): Promise<RedisSession>;
-}
-const pending = {
-  async conversations(c: BadInputContext): Promise<PendingConversations> {
-    const module = (await import('agents-redis-session')) as unknown as { RedisConversations: new (options: { redisUrl: string }) => PendingConversations };
-    return new module.RedisConversations({ redisUrl: c.url });
-  },
-  session: (session: RedisSession): PendingSession => session as unknown as PendingSession,
-};
 
 /** The markdown table of docs/bad-inputs.md, generated from {@link BAD_INPUT_CASES}. */
 export function badInputTable(): string {

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import type { RedisCommandTarget } from '../../connection/commandTarget.js';
+import { removeFromOwnerIndex } from '../../conversations/ownerIndex.js';
 import { scriptContext, scripts } from '../../scripts/index.js';
 import { CliError, EXIT } from '../cliError.js';
 import { onConversation } from '../context.js';
@@ -22,9 +23,10 @@ export function deleteCommand(): Command {
         // The conversation's own owner: the clear script refuses another owner's conversation.
         const owner = (await connection.keys.hGet(keys.meta, 'o')) ?? '';
         const context = scriptContext({ conversationId: id, keyPrefix: globals.prefix, keys, changeEvents: true, owner });
-        const { deleted } = await scripts.clear.run(connection.client as RedisCommandTarget, context);
-        // TODO(merge): remove from owner index: when `owner` is not '', remove `id` from the owner's index
-        // (ownerIndexKey(globals.prefix, owner)), fenced by the clear's atMicros, with the index helper's exported function.
+        const redis = connection.client as RedisCommandTarget;
+        const { deleted, atMicros } = await scripts.clear.run(redis, context);
+        // Its entry in the owner's index goes too, unless a write re-created it after the clear.
+        if (owner !== '') await removeFromOwnerIndex(redis, globals.prefix, owner, id, atMicros);
         if (globals.json) printJson({ id, key: keys.items, deletedKeys: deleted });
         else printLine(`Deleted conversation "${id}" (${deleted} key${deleted === 1 ? '' : 's'}).`);
       }),

@@ -37,8 +37,6 @@ export function forkCommand(): Command {
         await requireConversation(run.connection, run.keys, run.id);
         const source = await sessionAsOwner(run);
         try {
-          // TODO(merge): RedisSession.fork (helper "pages") is not in this branch; drop this line once it is.
-          // @ts-expect-error -- RedisSession.fork per the API contract
           const fork: RedisSession = await source.fork({
             ...(options.to !== undefined ? { conversationId: options.to } : {}),
             ...(options.upTo !== undefined ? { upTo: options.upTo } : {}),

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { text } from 'node:stream/consumers';
 import { Command } from 'commander';
+import { isOwner } from '../../config/conversationInfo.js';
 import { conversationKeys } from '../../config/keys.js';
+import { addToOwnerIndex } from '../../conversations/ownerIndex.js';
 import type { RedisCommandTarget } from '../../connection/commandTarget.js';
 import { describeCause } from '../../connection/errorMapping.js';
 import { CliError, EXIT } from '../cliError.js';
@@ -95,8 +97,12 @@ async function importOne(
   const expiresAt = expiry.kind === 'none' ? 0 : expiry.kind === 'at' ? expiry.at : now + expiry.seconds * 1000;
   const keys = conversationKeys(prefix, line.id);
   const outcome = await cliScripts.importConversation.run(connection.client as RedisCommandTarget, { keys }, { overwrite, expiresAt, items: line.items, meta: line.meta });
-  // TODO(merge): add to owner index: when outcome is 'imported' and line.meta.o is set, add line.id to the index of
-  // owner line.meta.o (ownerIndexKey(prefix, owner)) scored by its updatedAt (line.meta.u), with the index helper's function.
+  // An owned conversation is listed in its owner's index, as changed now (the index's own clock).
+  // (An owner no session could have, written by another program, gets no index entry.)
+  const owner = line.meta['o'];
+  if (outcome === 'imported' && owner !== undefined && isOwner(owner)) {
+    await addToOwnerIndex(connection.client as RedisCommandTarget, prefix, owner, line.id);
+  }
   return outcome;
 }
 

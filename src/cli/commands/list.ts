@@ -8,8 +8,7 @@ import { allConversations, checkedOwner, ttlOrNull } from '../conversations.js';
 import { isoTime } from '../info.js';
 import { formatBytes, formatTtl, preview, printJson, printLine, printTable, type Column } from '../output.js';
 import { wholeNumber } from '../parsers.js';
-// TODO(merge): import { RedisConversations } from '../../conversations/RedisConversations.js';
-import { RedisConversations } from '../pendingConversations.js';
+import { RedisConversations } from '../../conversations/RedisConversations.js';
 
 /** One row of `list` (without `--owner`). */
 export interface ConversationSummary {

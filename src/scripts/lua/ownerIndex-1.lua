@@ -18,13 +18,18 @@
                              the clear (and therefore scored later) stays listed
     'prune', id, score       ZREM id only when its score is still exactly score, the one the
                              reader saw (compare-and-remove: a write since then keeps it)
+    'undo', id, score, previous
+                             takes back an 'add' whose write was refused (nothing of it was
+                             written): when the entry's score is still the one that add wrote,
+                             restores the previous score, or removes the entry when previous is ''
 
   Every action refuses a key of another type (WRONGTYPE naming it) before anything else,
   and checks the ACL of its write (need, lib/guards.lua) before it.
 
-  Returns: 'check' 1; 'count' the number of entries; 'add' the score written (µs, an
-  integer); 'remove' and 'prune' 1 when the entry was removed, else 0; or a WRONGTYPE,
-  NOPERM or ERR error reply (nothing changed).
+  Returns: 'check' 1; 'count' the number of entries; 'add' { the score written (µs, an
+  integer), the score before (a string, or false when there was no entry) }; 'remove',
+  'prune' and 'undo' 1 when the entry was changed, else 0; or a WRONGTYPE, NOPERM or ERR
+  error reply (nothing changed).
   Cost: O(log N) in the entries of the index.
 ]]
 local index, action, id = KEYS[1], ARGV[1], ARGV[2]
@@ -46,8 +51,27 @@ if action == 'add' then
   if refused then return refused end
   local time = redis.call('TIME')
   local micros = time[1] .. string.format('%06d', tonumber(time[2]))
+  local previous = redis.call('ZSCORE', index, id)
   redis.call('ZADD', index, 'GT', micros, id)
-  return tonumber(micros)
+  return { tonumber(micros), previous }
+end
+
+if action == 'undo' then
+  local added, previous = tonumber(ARGV[3]), ARGV[4]
+  if not added or (previous ~= '' and not tonumber(previous)) then
+    return redis.error_reply('ERR the undo scores must be numbers. Nothing was changed.')
+  end
+  if tonumber(redis.call('ZSCORE', index, id)) ~= added then return 0 end
+  if previous == '' then
+    need(nil, 'ZREM', index, id)
+  else
+    need(nil, 'ZADD', index, 'XX', previous, id)
+  end
+  local refused = refuseUnsafe()
+  if refused then return refused end
+  if previous == '' then return redis.call('ZREM', index, id) end
+  redis.call('ZADD', index, 'XX', previous, id)
+  return 1
 end
 
 if action == 'remove' or action == 'prune' then
