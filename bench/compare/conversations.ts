@@ -13,7 +13,8 @@
  * Prints its tables and rewrites its own section of docs/benchmarks.md (between markers; the peers mode
  * keeps it when it rewrites the file); `--no-docs` prints only. Environment: BENCH_OWNER_CONVERSATIONS
  * (the large owner, default 10000), BENCH_MEMORY_CONVERSATIONS (default 10000), BENCH_PREVIOUS_DIST (the
- * dist/ folder of an earlier build, to add its memory row). Runs in about a minute.
+ * dist/ folder of an earlier build, to add its memory row), BENCH_CONVERSATIONS_PARTS (some of
+ * writes,list,memory: prints only). Runs in about a minute and a half.
  */
 import { createClient } from 'redis';
 import { closeSharedConnections } from '../../dist/index.js';
@@ -34,6 +35,9 @@ export const CONVERSATIONS_SECTION_BEFORE = '## What the numbers say';
 
 const WRITES: InterleaveOptions = { rounds: 100, block: 50, warmup: 300, originSamples: 20 };
 const LISTS: InterleaveOptions = { rounds: 60, block: 25, warmup: 200, originSamples: 5 };
+
+const PARTS = process.env.BENCH_CONVERSATIONS_PARTS?.split(',');
+const runs = (part: 'writes' | 'list' | 'memory'): boolean => !PARTS || PARTS.includes(part);
 
 function positiveInteger(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -57,11 +61,11 @@ export async function runConversations(server: RedisServerHandle, options: { wri
     await admin.sendCommand(['FLUSHALL', 'SYNC']);
     const redisVersion = /redis_version:(\S+)/.exec(await adminClient.info('server'))?.[1] ?? '?';
     step('addItems with and without an owner');
-    const writes = await measureOwnerWrites(server.url, admin, WRITES);
-    step(`list the first page of an owner with ${ownerConversations} conversations and of one with 10`);
-    const listing = await measureOwnerListing(server.url, admin, ownerConversations, LISTS);
+    const writes = runs('writes') ? await measureOwnerWrites(server.url, admin, WRITES) : [];
+    step(`list the first page of an owner with ${ownerConversations} conversations, of one with 20 and of one with 10`);
+    const listing = runs('list') ? await measureOwnerListing(server.url, admin, ownerConversations, LISTS) : undefined;
     step(`memory of ${memoryConversations} conversations, written in each way`);
-    const memory = await measureInfoMemory(server.url, admin, memoryConversations);
+    const memory = runs('memory') ? await measureInfoMemory(server.url, admin, memoryConversations) : [];
     const results: ConversationsResults = {
       machine: describeMachine(redisVersion),
       writeOptions: WRITES,
@@ -73,7 +77,7 @@ export async function runConversations(server: RedisServerHandle, options: { wri
       seconds: (performance.now() - started) / 1000,
     };
     console.log(renderConsole(results));
-    if (options.writeDocs) {
+    if (options.writeDocs && !PARTS) {
       writeSection(CONVERSATIONS_SECTION, renderMarkdown(results), CONVERSATIONS_SECTION_BEFORE);
       step('wrote its section of docs/benchmarks.md');
     }

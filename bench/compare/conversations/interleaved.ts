@@ -9,13 +9,14 @@ import {
   diffCounters,
   emptyDelta,
   sampleCommandOrigins,
+  serverTimeUs,
   snapshotCounters,
   totalCalls,
   type CommandOrigins,
   type CounterDelta,
   type RawCommandClient,
 } from '../../../tools/commandStats.js';
-import { pairedRatio, summarize, type LatencySummary } from '../../lib/stats.js';
+import { pairedMeanRatio, pairedRatio, summarize, type LatencySummary } from '../../lib/stats.js';
 
 /** One thing to time. */
 export interface TimedVariant {
@@ -45,6 +46,8 @@ export interface MeasuredVariant {
   roundTripsPerOp: number;
   /** Every command Redis executed per operation (inside scripts too), INFO commandstats. */
   executedPerOp: number;
+  /** Server time per operation, µs: commandstats usec of the commands sent (a script's includes what it ran). */
+  serverUsPerOp: number;
   /** Commands sent and commands run in Lua, per operation, from a MONITOR sample. */
   origins: CommandOrigins;
 }
@@ -82,6 +85,7 @@ export async function measureInterleaved(url: string, admin: RawCommandClient, v
     latency: summarize(samples),
     roundTripsPerOp: counters.readsProcessed / measured,
     executedPerOp: totalCalls(counters.calls) / measured,
+    serverUsPerOp: serverTimeUs(counters, origins.get(variant)!.sent) / measured,
     origins: origins.get(variant)!,
   }));
 }
@@ -90,8 +94,10 @@ export async function measureInterleaved(url: string, admin: RawCommandClient, v
 export interface LatencyComparison {
   /** Median over rounds of (median of a's block / median of b's block): drift-robust. */
   medianRatio: number;
-  /** Mean of all of a's samples / mean of all of b's. */
+  /** Median over rounds of (mean of a's block / mean of b's block): drift-robust. */
   meanRatio: number;
+  /** Mean of all of a's samples / mean of all of b's (a few stalls on a busy machine move it). */
+  overallMeanRatio: number;
   /** p99 of a / p99 of b (informative: a p99 of a few thousand samples is noisy). */
   p99Ratio: number;
 }
@@ -99,7 +105,8 @@ export interface LatencyComparison {
 export function compareLatency(a: MeasuredVariant, b: MeasuredVariant, block: number): LatencyComparison {
   return {
     medianRatio: pairedRatio(a.samples, b.samples, block),
-    meanRatio: a.latency.meanUs / b.latency.meanUs,
+    meanRatio: pairedMeanRatio(a.samples, b.samples, block),
+    overallMeanRatio: a.latency.meanUs / b.latency.meanUs,
     p99Ratio: a.latency.p99Us / b.latency.p99Us,
   };
 }

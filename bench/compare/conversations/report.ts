@@ -14,7 +14,8 @@ export interface ConversationsResults {
   writeOptions: InterleaveOptions;
   listOptions: InterleaveOptions;
   writes: OwnerWriteResult[];
-  listing: OwnerListingResult;
+  /** Undefined when BENCH_CONVERSATIONS_PARTS left it out. */
+  listing: OwnerListingResult | undefined;
   memory: MemoryScenario[];
   memoryConversations: number;
   seconds: number;
@@ -40,21 +41,26 @@ function latencyRow(operation: string, variant: MeasuredVariant): string[] {
     us(variant.latency.medianUs),
     us(variant.latency.meanUs),
     us(variant.latency.p99Us),
+    variant.serverUsPerOp.toFixed(1),
     count(variant.roundTripsPerOp),
     count(variant.executedPerOp),
     describeOrigins(variant.origins),
   ];
 }
 
-const LATENCY_HEADERS = ['operation', 'variant', 'median µs', 'mean µs', 'p99 µs', 'round trips/op', 'commands executed/op', 'commands sent per op | run in Lua'];
-const LATENCY_RIGHT = new Set([2, 3, 4, 5, 6]);
+const LATENCY_HEADERS = ['operation', 'variant', 'median µs', 'mean µs', 'p99 µs', 'server µs/op', 'round trips/op', 'commands executed/op', 'commands sent per op | run in Lua'];
+const LATENCY_RIGHT = new Set([2, 3, 4, 5, 6, 7]);
 
 function latencyRows(results: ConversationsResults): string[][] {
   return [
     ...results.writes.flatMap((write) => [latencyRow('addItems (1 item)', write.withoutOwner), latencyRow('addItems (1 item)', write.withOwner)]),
-    latencyRow('RedisConversations.list', results.listing.small),
-    latencyRow('RedisConversations.list', results.listing.onePage),
-    latencyRow('RedisConversations.list', results.listing.big),
+    ...(results.listing
+      ? [
+          latencyRow('RedisConversations.list', results.listing.small),
+          latencyRow('RedisConversations.list', results.listing.onePage),
+          latencyRow('RedisConversations.list', results.listing.big),
+        ]
+      : []),
   ];
 }
 
@@ -102,7 +108,7 @@ export function verdicts(results: ConversationsResults): Verdict[] {
       measured: `median ${ratio(medianRatio)}, mean ${ratio(meanRatio)}`,
       target: `≤ ${TARGETS.ownerWriteRatio}× (median and mean)`,
       met: medianRatio <= TARGETS.ownerWriteRatio && meanRatio <= TARGETS.ownerWriteRatio,
-      detail: `medians ${us(write.withOwner.latency.medianUs)} / ${us(write.withoutOwner.latency.medianUs)} µs, means ${us(write.withOwner.latency.meanUs)} / ${us(write.withoutOwner.latency.meanUs)} µs, p99 ${us(write.withOwner.latency.p99Us)} / ${us(write.withoutOwner.latency.p99Us)} µs`,
+      detail: `medians ${us(write.withOwner.latency.medianUs)} / ${us(write.withoutOwner.latency.medianUs)} µs, means ${us(write.withOwner.latency.meanUs)} / ${us(write.withoutOwner.latency.meanUs)} µs = ${ratio(write.ratio.overallMeanRatio)}, p99 ${us(write.withOwner.latency.p99Us)} / ${us(write.withoutOwner.latency.p99Us)} µs`,
     });
     checks.push({
       check: `addItems with an owner: round trips per call, ${write.config}`,
@@ -113,19 +119,19 @@ export function verdicts(results: ConversationsResults): Verdict[] {
     });
   }
   const { listing } = results;
-  checks.push({
+  if (listing) checks.push({
     check: `list first ${20} of ${listing.bigCount.toLocaleString('en-US')} / of 10${listing.implementation === 'stand-in' ? ' (STAND-IN, not the package)' : ''}`,
     measured: `median ${ratio(listing.ratio.medianRatio)}, mean ${ratio(listing.ratio.meanRatio)}`,
     target: `≤ ${TARGETS.listRatio}×`,
     met: listing.ratio.medianRatio <= TARGETS.listRatio && listing.ratio.meanRatio <= TARGETS.listRatio,
-    detail: `medians ${us(listing.big.latency.medianUs)} / ${us(listing.small.latency.medianUs)} µs, means ${us(listing.big.latency.meanUs)} / ${us(listing.small.latency.meanUs)} µs (the owner with 10 gets a page of 10)`,
+    detail: `medians ${us(listing.big.latency.medianUs)} / ${us(listing.small.latency.medianUs)} µs, means ${us(listing.big.latency.meanUs)} / ${us(listing.small.latency.meanUs)} µs = ${ratio(listing.ratio.overallMeanRatio)} (the owner with 10 gets a page of 10)`,
   });
-  checks.push({
+  if (listing) checks.push({
     check: `list first 20 of ${listing.bigCount.toLocaleString('en-US')} / of 20: the same page, only the index's size differs${listing.implementation === 'stand-in' ? ' (STAND-IN)' : ''}`,
     measured: `median ${ratio(listing.samePageRatio.medianRatio)}, mean ${ratio(listing.samePageRatio.meanRatio)}`,
     target: `≤ ${TARGETS.listRatio}×`,
     met: listing.samePageRatio.medianRatio <= TARGETS.listRatio && listing.samePageRatio.meanRatio <= TARGETS.listRatio,
-    detail: `medians ${us(listing.big.latency.medianUs)} / ${us(listing.onePage.latency.medianUs)} µs, means ${us(listing.big.latency.meanUs)} / ${us(listing.onePage.latency.meanUs)} µs`,
+    detail: `medians ${us(listing.big.latency.medianUs)} / ${us(listing.onePage.latency.medianUs)} µs, means ${us(listing.big.latency.meanUs)} / ${us(listing.onePage.latency.meanUs)} µs = ${ratio(listing.samePageRatio.overallMeanRatio)}`,
   });
   const find = (name: MemoryScenarioName) => results.memory.find((entry) => entry.name === name);
   for (const name of ['oneOwner', 'manyOwners'] as const) {
@@ -156,6 +162,7 @@ export function verdicts(results: ConversationsResults): Verdict[] {
 function notes(results: ConversationsResults): string[] {
   const lines: string[] = [];
   const { listing } = results;
+  if (!listing) return lines;
   if (listing.implementation === 'stand-in') {
     lines.push(
       'This build does not export `RedisConversations` yet: the listing rows time the benchmark\'s stand-in (ZREVRANGE of the index, then HMGET + LLEN + PTTL per conversation, pipelined), not the package.',
@@ -185,6 +192,7 @@ export function renderConsole(results: ConversationsResults): string {
     '',
     table(['difference', 'bytes/conversation', 'what'], memoryDeltas(results).map((delta) => [delta.label, bytes(delta.bytes), delta.what]), new Set([1])),
     '',
+    'Ratios: median = median over rounds of (median of block A / median of block B); mean = median over rounds of (mean of block A / mean of block B); detail: overall medians and means.',
     table(['check', 'measured', 'target', 'verdict', 'detail'], checks.map((check) => [check.check, check.measured, check.target, check.met ? 'PASS' : 'MISS', check.detail])),
     '',
     `${missed === 0 ? 'All conversation targets met.' : `${missed} conversation target(s) missed.`} Section runtime ${results.seconds.toFixed(0)} s.`,
@@ -241,7 +249,7 @@ export function renderMarkdown(results: ConversationsResults): string {
     `Measured by \`npx tsx bench/compare.ts --mode conversations\` (also part of \`--mode core\` and \`--mode all\`), after \`npm run build\`, on its own \`redis-server\`: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, redis-server ${machine.redis}, load average ${machine.loadAverage}, this repo at ${machine.commit}, ${machine.date}, ${results.seconds.toFixed(0)} s.`,
     ...notes(results).flatMap((line) => ['', `**Note.** ${line}`]),
     '',
-    `Sequential latency, one operation in flight, variants in interleaved blocks (${writeOptions.rounds} rounds of ${writeOptions.block} per variant for \`addItems\`, ${listOptions.rounds} of ${listOptions.block} for \`list\`, order reversed every other round, after ${writeOptions.warmup} warm-up calls). \`addItems\` appends one user message of about 400 B to a conversation of 100 items or more; "with owner" is the same session with \`owner\` set (the write also records the owner and adds the conversation to its owner's index, pipelined). \`list\` reads the first page of 20 of an owner with ${results.listing.bigCount.toLocaleString('en-US')} conversations and of an owner with 10, written through the package. Round trips are the server's \`total_reads_processed\` per call; commands sent and run in Lua come from a \`MONITOR\` sample.`,
+    `Sequential latency, one operation in flight, variants in interleaved blocks (${writeOptions.rounds} rounds of ${writeOptions.block} per variant for \`addItems\`, ${listOptions.rounds} of ${listOptions.block} for \`list\`, order reversed every other round, after ${writeOptions.warmup} warm-up calls). \`addItems\` appends one user message of about 400 B to a conversation of 100 items or more; "with owner" is the same session with \`owner\` set (the write also records the owner and adds the conversation to its owner's index, pipelined). \`list\` reads the first page of 20 of an owner with ${results.listing?.bigCount.toLocaleString('en-US')} conversations, of an owner with 20 (the same page: only the index's size differs) and of an owner with 10 (the issue's reference: a page of 10), all written through the package. Round trips are the server's \`total_reads_processed\` per call; server µs are \`INFO commandstats\` usec of the commands sent (a script's time includes the commands it ran); commands sent and run in Lua come from a \`MONITOR\` sample.`,
     '',
     markdownTable(LATENCY_HEADERS, latencyRows(results), LATENCY_RIGHT),
     '',
@@ -252,6 +260,8 @@ export function renderMarkdown(results: ConversationsResults): string {
     markdownTable(['difference', 'bytes/conversation', 'what'], memoryDeltas(results).map((delta) => [delta.label, bytes(delta.bytes), delta.what]), new Set([1])),
     '',
     bytesExplanation(results),
+    '',
+    'Ratios: median = the median over rounds of (median of block A / median of block B), mean = the median over rounds of (mean of block A / mean of block B), both robust to drift; the detail column gives the overall medians and means.',
     '',
     markdownTable(['check', 'measured', 'target', 'status', 'detail'], checks.map((check) => [check.check, check.measured, check.target, check.met ? 'met' : 'NOT met', check.detail])),
   ].join('\n');
