@@ -60,11 +60,11 @@ export async function runConversations(server: RedisServerHandle, options: { wri
     await adminClient.connect();
     await admin.sendCommand(['FLUSHALL', 'SYNC']);
     const redisVersion = /redis_version:(\S+)/.exec(await adminClient.info('server'))?.[1] ?? '?';
-    step('addItems with and without an owner');
+    if (runs('writes')) step('addItems with and without an owner');
     const writes = runs('writes') ? await measureOwnerWrites(server.url, admin, WRITES) : [];
-    step(`list the first page of an owner with ${ownerConversations} conversations, of one with 20 and of one with 10`);
+    if (runs('list')) step(`list the first page of an owner with ${ownerConversations} conversations, of one with 20 and of one with 10`);
     const listing = runs('list') ? await measureOwnerListing(server.url, admin, ownerConversations, LISTS) : undefined;
-    step(`memory of ${memoryConversations} conversations, written in each way`);
+    if (runs('memory')) step(`memory of ${memoryConversations} conversations, written in each way`);
     const memory = runs('memory') ? await measureInfoMemory(server.url, admin, memoryConversations) : [];
     const results: ConversationsResults = {
       machine: describeMachine(redisVersion),
