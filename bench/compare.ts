@@ -6,17 +6,20 @@
  *   npm run bench:core   --mode core: the core operations against hand-written node-redis, in paired,
  *                        interleaved rounds (median, p99 and mean, ratios, commands and round trips per op)
  *   tsx bench/compare.ts --mode all   both, one after the other, on the same server
- * The options of each mode are in compare/peers.ts and compare/core.ts. The change feed's delay across
+ *   tsx bench/compare.ts --mode conversations   only the conversations section (owner, index, info; also
+ *                        part of core and all): rewrites its section of docs/benchmarks.md (--no-docs: print only)
+ * The options of each mode are in compare/peers.ts, compare/core.ts and compare/conversations.ts. The change feed's delay across
  * processes is a separate script, bench/crossInstance.ts (`npm run bench:cross`).
  *
  * Starts its own redis-server on a free loopback port (never 6379), without persistence
  * (tools/throwawayRedis.ts), and stops it by PID at the end, also on errors and on Ctrl-C.
  */
 import { startRedisServer } from '../tools/throwawayRedis.js';
+import { runConversations } from './compare/conversations.js';
 import { runCore } from './compare/core.js';
 import { runPeers } from './compare/peers.js';
 
-const MODES = ['core', 'peers', 'all'] as const;
+const MODES = ['core', 'peers', 'all', 'conversations'] as const;
 type Mode = (typeof MODES)[number];
 
 /** The value of `--mode X` or `--mode=X`; `peers` when absent. */
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
   const server = await startRedisServer({ logName: 'bench' });
   try {
     if (mode === 'core' || mode === 'all') await runCore(server);
+    if (mode === 'core' || mode === 'all' || mode === 'conversations') await runConversations(server, { writeDocs: !process.argv.includes('--no-docs') });
     if (mode === 'peers' || mode === 'all') await runPeers(server);
   } finally {
     await server.stop();

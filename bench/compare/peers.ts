@@ -12,6 +12,8 @@ import { createClient } from 'redis';
 import type { RawCommandClient } from '../../tools/commandStats.js';
 import type { RedisServerHandle } from '../../tools/throwawayRedis.js';
 import { measureOperation, type LatencyResult, type OperationPlan } from './latency.js';
+import { CONVERSATIONS_SECTION } from './conversations.js';
+import { keptSections } from './docSections.js';
 import { describeMachine } from './machine.js';
 import { itemJsonBytes, measureMemory } from './memory.js';
 import { runRedisBenchmark } from './redisBenchmark.js';
@@ -128,7 +130,8 @@ export async function runPeers(server: RedisServerHandle): Promise<void> {
     if (WRITE_DOCS) {
       const docs = new URL('../../docs/', import.meta.url);
       mkdirSync(docs, { recursive: true });
-      writeFileSync(new URL('benchmarks.md', docs), renderMarkdown(results));
+      // Sections other modes write (the conversations section) stay as they are.
+      writeFileSync(new URL('benchmarks.md', docs), renderMarkdown(results, keptSections([CONVERSATIONS_SECTION])));
       writeFileSync(new URL('benchmarks.svg', docs), renderSvg(results));
       step('wrote docs/benchmarks.md and docs/benchmarks.svg');
     }

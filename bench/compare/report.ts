@@ -137,7 +137,8 @@ function markdownTable(headers: string[], rows: string[][], rightAligned: Readon
   ].join('\n');
 }
 
-export function renderMarkdown(results: BenchResults): string {
+/** The whole doc; `kept` are the marked sections other modes wrote (see docSections.ts), placed before the analysis. */
+export function renderMarkdown(results: BenchResults, kept: readonly string[] = []): string {
   const { machine } = results;
   return [
     '# Benchmarks',
@@ -188,6 +189,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     'Latency ratios against hand-written node-redis are the median over rounds of the ratio of the two block medians (robust to drift); the detail column gives the overall medians.',
     '',
+    ...kept.flatMap((section) => [section, '']),
     ...explanation(results),
     '',
   ].join('\n');

@@ -47,3 +47,18 @@ export function pairedRatio(a: Float64Array, b: Float64Array, blockSize: number)
   }
   return summarize(ratios).medianUs;
 }
+
+/**
+ * Like {@link pairedRatio}, with block means instead of block medians: the median over blocks of
+ * mean(a block) / mean(b block). A mean that drift (other load on the machine) cannot bias between
+ * variants measured in interleaved blocks.
+ */
+export function pairedMeanRatio(a: Float64Array, b: Float64Array, blockSize: number): number {
+  const blocks = Math.min(Math.floor(a.length / blockSize), Math.floor(b.length / blockSize));
+  const ratios: number[] = [];
+  for (let block = 0; block < blocks; block++) {
+    const range = (samples: Float64Array) => samples.subarray(block * blockSize, (block + 1) * blockSize);
+    ratios.push(summarize(range(a)).meanUs / summarize(range(b)).meanUs);
+  }
+  return summarize(ratios).medianUs;
+}

@@ -15,7 +15,11 @@ export function redisSessionStore(url: string, variant: RedisSessionVariant): St
     name: `RedisSession (${tags.join(', ')})`,
     description:
       `agents-redis-session, changeEvents: ${variant.changeEvents}, ttl: ${variant.ttl ?? 'none'}` +
-      (variant.changeEvents ? ' (writes: one EVALSHA that also versions and publishes)' : variant.ttl ? ' (writes: EVALSHA; reads: LRANGE + touch EVALSHA, pipelined)' : ' (RPUSH / LRANGE / RPOP / DEL)'),
+      (variant.changeEvents
+        ? ' (writes: one EVALSHA that also stamps the info, versions and publishes)'
+        : variant.ttl
+          ? ' (writes: one EVALSHA that also stamps the info; reads: LRANGE + touch EVALSHA, pipelined)'
+          : ' (writes: one EVALSHA that also stamps the info: updatedAt in the metadata hash; reads: LRANGE)'),
     usesRedis: true,
     conversation(id: string): Conversation {
       const session = new RedisSession({ redisUrl: url, keyPrefix: 'rs:', conversationId: id, ttl: variant.ttl, changeEvents: variant.changeEvents });
