@@ -16,8 +16,8 @@ export interface RedisCommandTarget {
   evalSha(sha1: string, options: EvalArguments): Promise<unknown>;
   eval(script: string, options: EvalArguments): Promise<unknown>;
   lRange(key: string, start: number, stop: number): Promise<string[]>;
-  rPop(key: string): Promise<string | null>;
-  rPush(key: string, elements: string[]): Promise<number>;
+  zScore(key: string, member: string): Promise<number | null>;
+  zAdd(key: string, member: { score: number; value: string }, options: { comparison: 'GT' }): Promise<number>;
   del(keys: string[]): Promise<number>;
   withCommandOptions(options: { timeout?: number }): RedisCommandTarget;
 }
@@ -72,12 +72,12 @@ export class BoundedCommands implements RedisCommandTarget {
     return this.bound(this.inner.lRange(key, start, stop));
   }
 
-  rPop(key: string): Promise<string | null> {
-    return this.bound(this.inner.rPop(key));
+  zScore(key: string, member: string): Promise<number | null> {
+    return this.bound(this.inner.zScore(key, member));
   }
 
-  rPush(key: string, elements: string[]): Promise<number> {
-    return this.bound(this.inner.rPush(key, elements));
+  zAdd(key: string, member: { score: number; value: string }, options: { comparison: 'GT' }): Promise<number> {
+    return this.bound(this.inner.zAdd(key, member, options));
   }
 
   del(keys: string[]): Promise<number> {

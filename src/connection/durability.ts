@@ -68,12 +68,13 @@ export function assertDurabilitySupported(connection: object | undefined, poolSi
   }
 }
 
-/** The commands of {@link RedisCommandTarget} that write, with the first key of each call. */
+/**
+ * The commands of {@link RedisCommandTarget} that write a conversation, with the first key of each call. (An owner
+ * index's ZADD is not confirmed by WAIT: a lost index entry is listed again by the conversation's next write.)
+ */
 const WRITES: Record<string, (args: unknown[]) => string | undefined> = {
   evalSha: (args) => (args[1] as EvalArguments | undefined)?.keys[0],
   eval: (args) => (args[1] as EvalArguments | undefined)?.keys[0],
-  rPush: (args) => args[0] as string,
-  rPop: (args) => args[0] as string,
   del: (args) => (args[0] as string[] | undefined)?.[0],
 };
 

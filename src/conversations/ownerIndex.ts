@@ -6,12 +6,14 @@ import { ownerIndexContext, type OwnerIndexContext } from '../scripts/ownerIndex
  * The per-owner index of conversations, newest first (`RedisConversations`).
  *
  * Each owner has a sorted set, `<prefix>__owner__:{<owner>}` (`ownerIndexKey`):
- * member a conversation id, score its last activity in µs of the index
- * server's TIME. Its owner is its hash tag, so on a cluster it usually lives on
- * another node than the conversations it lists: the conversation's write stays
- * one atomic script on the conversation's slot, and the index `add`
- * (`lua/ownerIndex-1.lua`) travels in the same round trip, pipelined on one
- * connection, or sent in parallel to the index's node on a cluster.
+ * member a conversation id, score its last activity in µs of the writer's
+ * clock (`clockMicros`, ownerIndexLink.ts). Its owner is its hash tag, so on a
+ * cluster it usually lives on another node than the conversations it lists:
+ * the conversation's write stays one atomic script on the conversation's
+ * slot, and the index update travels in the same round trip as two native
+ * commands (ZSCORE, then ZADD GT: never moves an entry down), pipelined on one
+ * connection, or sent in parallel to the index's node on a cluster. (A second
+ * script per write cost the server more than both: docs/benchmarks.md.)
  *
  * What keeps the index right, with no cross-slot script:
  * - A write of a session with an owner adds (or moves up) its conversation.
@@ -19,12 +21,14 @@ import { ownerIndexContext, type OwnerIndexContext } from '../scripts/ownerIndex
  *   sends the `add` again with its next operation, and any later write adds
  *   it too: a conversation is never lost from its owner's listing for longer
  *   than that.
+ * - A write the server refused takes its index update back (`undo`: the
+ *   score before, or no entry), so a refusal changes nothing.
  * - A clear removes the entry, fenced by the clear's own TIME: a write that
  *   re-created the conversation after the clear scored later and stays listed.
- *   On a cluster the fence compares the clocks of two nodes: with skew, a
+ *   The fence compares the server's clock with the writers': with skew, a
  *   write within the skew of the clear may lose its entry until its
- *   conversation's next write (a clock ahead on the index's node only leaves
- *   a stale entry, which listings skip).
+ *   conversation's next write (a writer's clock ahead only leaves a stale
+ *   entry, which listings skip).
  * - A listing checks every entry it returns against the conversation's info,
  *   so a conversation that is gone (deleted, expired by its TTL) or not the
  *   owner's never appears; such entries are removed (compare-and-remove) once

@@ -58,11 +58,19 @@ class IndexedConversation implements OwnerIndexLink {
     if (use === IndexUse.Read && !this.pending) return command(redis);
     // A foreign key at the index refuses the write before it is sent (one round trip, once per process).
     if (use === IndexUse.Write) await checkOwnerIndex(redis, this.context);
-    // Sent in this order on one connection: the write, then the add (node-redis pipelines them).
-    const [done, added] = await Promise.allSettled([command(redis), scripts.ownerIndex.add(redis, this.context, this.conversationId)]);
+    // Sent in this order, in one round trip (node-redis pipelines them): the write, then the index's ZSCORE (the score
+    // before, to take the add back if the write is refused) and ZADD GT, two native commands: a second script would
+    // cost the server more than both. The score is this process's clock in µs (see ownerIndex.ts).
+    const [key] = this.context.keys.all;
+    const score = clockMicros();
+    const [done, previous, added] = await Promise.allSettled([
+      command(redis),
+      redis.zScore(key, this.conversationId),
+      redis.zAdd(key, { score, value: this.conversationId }, { comparison: 'GT' }),
+    ]);
     if (done.status === 'rejected' && added.status === 'fulfilled' && isRefusal(done.reason)) {
       // Nothing of the write happened (another owner's conversation, a limit...): neither may its index entry.
-      await this.undo(redis, added.value);
+      await this.undo(redis, { score, previous: previous.status === 'fulfilled' && previous.value !== null ? String(previous.value) : null });
       throw done.reason;
     }
     if (added.status === 'fulfilled') {
@@ -120,4 +128,15 @@ function isRefusal(error: unknown): boolean {
   if (error instanceof RedisSessionDurabilityError) return false;
   if (error instanceof RedisSessionError) return true;
   return error instanceof Error && /^[A-Z]{3,}[A-Z_]* /.test(error.message);
+}
+
+let lastMicros = 0;
+
+/**
+ * This process's clock in µs since the epoch, strictly increasing within the process (an integer below 2^53, exact
+ * as a double): the score of an owner index entry.
+ */
+export function clockMicros(): number {
+  lastMicros = Math.max(Date.now() * 1000, lastMicros + 1);
+  return lastMicros;
 }

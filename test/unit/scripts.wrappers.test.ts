@@ -41,8 +41,8 @@ function fakeTarget(...replies: Reply[]) {
     evalSha: (sha1: string, options: EvalArguments) => answer('EVALSHA', sha1, options),
     eval: (script: string, options: EvalArguments) => answer('EVAL', script, options),
     lRange: (key: string, start: number, stop: number) => answer('LRANGE', key, start, stop),
-    rPop: (key: string) => answer('RPOP', key),
-    rPush: (key: string, elements: string[]) => answer('RPUSH', key, elements),
+    zScore: (key: string, member: string) => answer('ZSCORE', key, member),
+    zAdd: (key: string, member: unknown, options: unknown) => answer('ZADD', key, member, options),
     del: (names: string[]) => answer('DEL', names),
     withCommandOptions: () => target,
   } as unknown as RedisCommandTarget;

@@ -40,9 +40,9 @@ export interface MemoryScenario {
   itemsBytes: number;
   /**
    * The owner index keys: how many, their MEMORY USAGE summed per conversation, their encodings, and who
-   * wrote them: the package, or (TODO(merge), before the package writes the index) the benchmark.
+   * wrote them: the package.
    */
-  index: { keys: number; bytesPerConversation: number; encodings: string; writtenBy: 'package' | 'benchmark' } | null;
+  index: { keys: number; bytesPerConversation: number; encodings: string } | null;
 }
 
 interface WritingSession {
@@ -91,7 +91,7 @@ async function scenario(
   const before = await usedMemory(admin);
   await inPool(count, CONCURRENCY, (index) => write(ids[index]!, index));
   const firstOwner = owners(0);
-  const indexWrittenBy = firstOwner === undefined ? undefined : await ensureIndexes(admin, ids, owners);
+  if (firstOwner !== undefined) await assertIndexes(admin, ids, owners);
   // Let the server shrink query buffers and finish rehashing its dictionaries before reading.
   await sleep(500);
   const after = await usedMemory(admin);
@@ -117,7 +117,6 @@ async function scenario(
       keys: existing.length,
       bytesPerConversation: bytes / count,
       encodings: [...encodings].map(([encoding, n]) => `zset/${encoding} ×${n}`).join(', '),
-      writtenBy: indexWrittenBy ?? 'package',
     };
   }
   return {
@@ -138,19 +137,14 @@ async function scenario(
   };
 }
 
-/**
- * TODO(merge): until this build writes the owner index, the benchmark adds what the contract says the
- * package writes (ZADD <prefix>__owner__:{<owner>} <updatedAt> <id>), so the memory rows show the
- * index's cost; a no-op once the package writes it. Returns who wrote the index.
- */
-async function ensureIndexes(admin: RawCommandClient, ids: string[], owners: (index: number) => string | undefined): Promise<'package' | 'benchmark'> {
-  if (Number(await admin.sendCommand(['EXISTS', ownerIndexKey(DEFAULT_KEY_PREFIX, owners(0)!)])) === 1) return 'package';
-  for (let start = 0; start < ids.length; start += 1000) {
-    const batch = ids.slice(start, start + 1000);
-    const updated = await Promise.all(batch.map((id) => admin.sendCommand(['HGET', metaKey(DEFAULT_KEY_PREFIX, id), 'u'])));
-    await Promise.all(batch.map((id, i) => admin.sendCommand(['ZADD', ownerIndexKey(DEFAULT_KEY_PREFIX, owners(start + i)!), String(updated[i]), id])));
+/** Checks that the package wrote the owner index of every owner (the memory rows count it). */
+async function assertIndexes(admin: RawCommandClient, ids: string[], owners: (index: number) => string | undefined): Promise<void> {
+  for (const owner of new Set(ids.map((_, index) => owners(index)))) {
+    if (owner === undefined) continue;
+    if (Number(await admin.sendCommand(['EXISTS', ownerIndexKey(DEFAULT_KEY_PREFIX, owner)])) !== 1) {
+      throw new Error(`the package wrote no owner index for ${owner}`);
+    }
   }
-  return 'benchmark';
 }
 
 /** A write through a session made by `factory`: one item, then close. */

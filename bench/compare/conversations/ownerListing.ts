@@ -10,7 +10,7 @@
 import { RedisSession } from '../../../dist/index.js';
 import type { RawCommandClient } from '../../../tools/commandStats.js';
 import { conversationItem } from '../../lib/items.js';
-import { metaKey, openConversations, ownerIndexKey, packageHasConversations, type ConversationsApi } from './conversationsApi.js';
+import { openConversations, ownerIndexKey, type ConversationsApi } from './conversationsApi.js';
 import { compareLatency, measureInterleaved, type InterleaveOptions, type LatencyComparison, type MeasuredVariant } from './interleaved.js';
 import { inPool, uuidLike } from './pool.js';
 
@@ -30,10 +30,6 @@ export interface OwnerListingResult {
   ratio: LatencyComparison;
   /** big / onePage. */
   samePageRatio: LatencyComparison;
-  /** Which implementation of `list` ran: the package's, or the benchmark's stand-in (before the merge). */
-  implementation: 'package' | 'stand-in';
-  /** Whether this build's writes add the conversation to its owner's index (false: the benchmark wrote the index). */
-  indexWrittenByPackage: boolean;
   setupSeconds: number;
 }
 
@@ -52,21 +48,9 @@ async function populate(url: string, owner: string, scope: number, count: number
   return ids;
 }
 
-/**
- * TODO(merge): until the package writes the owner index, the benchmark adds the entries itself (score:
- * the conversation's updatedAt, field `u`), so the stand-in has an index to page. A no-op once the
- * package writes it.
- */
-async function ensureIndex(admin: RawCommandClient, owner: string, ids: string[]): Promise<boolean> {
-  const index = ownerIndexKey(KEY_PREFIX, owner);
-  if (Number(await admin.sendCommand(['EXISTS', index])) === 1) return true;
-  for (let start = 0; start < ids.length; start += 1000) {
-    const batch = ids.slice(start, start + 1000);
-    const updated = await Promise.all(batch.map((id) => admin.sendCommand(['HGET', metaKey(KEY_PREFIX, id), 'u'])));
-    const members = batch.flatMap((id, i) => [String(updated[i]), id]);
-    await admin.sendCommand(['ZADD', index, ...members]);
-  }
-  return false;
+/** Checks that the package wrote the owner's index (the listing reads it). */
+async function assertIndex(admin: RawCommandClient, owner: string): Promise<void> {
+  if (Number(await admin.sendCommand(['EXISTS', ownerIndexKey(KEY_PREFIX, owner)])) !== 1) throw new Error(`the package wrote no owner index for ${owner}`);
 }
 
 /** `more`: whether the page must have a cursor (undefined: either). */
@@ -90,13 +74,13 @@ export async function measureOwnerListing(url: string, admin: RawCommandClient, 
   const bigOwner = `bench-owner-${bigCount}`;
   const smallOwner = `bench-owner-${SMALL_OWNER_CONVERSATIONS}`;
   const pageOwner = `bench-owner-${PAGE}`;
-  const bigIds = await populate(url, bigOwner, 1, bigCount);
-  const smallIds = await populate(url, smallOwner, 2, SMALL_OWNER_CONVERSATIONS);
-  const pageIds = await populate(url, pageOwner, 3, PAGE);
-  const indexed = [await ensureIndex(admin, bigOwner, bigIds), await ensureIndex(admin, smallOwner, smallIds), await ensureIndex(admin, pageOwner, pageIds)];
+  await populate(url, bigOwner, 1, bigCount);
+  await populate(url, smallOwner, 2, SMALL_OWNER_CONVERSATIONS);
+  await populate(url, pageOwner, 3, PAGE);
+  for (const owner of [bigOwner, smallOwner, pageOwner]) await assertIndex(admin, owner);
   const setupSeconds = (performance.now() - started) / 1000;
 
-  const conversations = await openConversations(url, KEY_PREFIX);
+  const conversations = openConversations(url, KEY_PREFIX);
   try {
     const [big, small, onePage] = await measureInterleaved(
       url,
@@ -119,8 +103,6 @@ export async function measureOwnerListing(url: string, admin: RawCommandClient, 
       onePage: onePage!,
       ratio: compareLatency(big!, small!, options.block),
       samePageRatio: compareLatency(big!, onePage!, options.block),
-      implementation: packageHasConversations() ? 'package' : 'stand-in',
-      indexWrittenByPackage: indexed.every(Boolean),
       setupSeconds,
     };
   } finally {

@@ -1,10 +1,10 @@
 --[[
   Changes or reads one owner's index of conversations (src/conversations/ownerIndex*.ts): a
-  sorted set whose members are conversation ids, scored by last activity in µs of THIS
-  server's TIME (an integer below 2^53: exact as a double). A conversation's keys and its
-  owner's index usually live in different cluster slots, so the index is kept by this
-  script, sent in the same round trip as the conversation's own script, never by a
-  cross-slot script.
+  sorted set whose members are conversation ids, scored by last activity in µs (an integer
+  below 2^53: exact as a double). A conversation's keys and its owner's index usually live
+  in different cluster slots, so the index is never kept by a cross-slot script: a
+  session's writes update it with native ZSCORE + ZADD GT in the same round trip as the
+  conversation's own script (scored by the writer's clock); this script does the rest.
 
   KEYS[1]  the owner's index   (prefix .. '__owner__:{' .. owner .. '}')
 
@@ -12,7 +12,8 @@
     'check'                  a key of another type at KEYS[1] is refused; writes nothing
     'count'                  ZCARD; writes nothing
     'add', id                ZADD GT <TIME in µs> id: lists the conversation, or moves it
-                             to the top (never down: GT)
+                             to the top (never down: GT); for writers without a session
+                             (the CLI's import)
     'remove', id, fence      ZREM id only when its score is below fence (µs): a clear sends
                              its own TIME, so a write that re-created the conversation after
                              the clear (and therefore scored later) stays listed
