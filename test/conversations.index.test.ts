@@ -233,7 +233,7 @@ describe('what never appears, and how the index is repaired', () => {
     // lua/ownerIndex-1.lua run directly: the removal of a clear that arrives after a newer write (a delayed
     // network, or a cluster where the two travel to different nodes) leaves the newer entry alone.
     const lua = (file: string) => readFileSync(new URL(`../src/scripts/lua/${file}`, import.meta.url), 'utf8');
-    const script = new LuaScript('ownerIndex', 1, lua('ownerIndex-1.lua'), lua('lib/guards.lua'));
+    const script = new LuaScript('ownerIndex', 1, lua('ownerIndex-1.lua'), lua('lib/guards.lua'), lua('lib/ownerIndexType.lua'));
     const owner = fixture.uniqueId('owner');
     const conversationId = fixture.uniqueId('fenced');
     await fixture.session({ conversationId, owner }).addItems([user('re-created after the clear')]);

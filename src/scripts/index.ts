@@ -17,6 +17,7 @@ import guardsLibrary from './lua/lib/guards.lua';
 import historyLimitLibrary from './lua/lib/historyLimit.lua';
 import infoLibrary from './lua/lib/info.lua';
 import jsonValuesLibrary from './lua/lib/jsonValues.lua';
+import ownerIndexTypeLibrary from './lua/lib/ownerIndexType.lua';
 import listOwnerSource from './lua/listOwner-1.lua';
 import sessionArgsLibrary from './lua/lib/sessionArgs.lua';
 import mutateHistorySource from './lua/mutateHistory-2.lua';
@@ -44,8 +45,9 @@ import { UpdateInfo } from './updateInfo.js';
  * `info` (the conversation's info: owner, createdAt, updatedAt, usage, generation),
  * `changeEvents` (plans and publishes the change event), `expiry` (the
  * EXPIRE of both keys), `historyLimit` (scripts that can lengthen the
- * history: `maxItems`), `chunks` (many values in chunks) and `jsonValues`
- * (scripts that look inside items).
+ * history: `maxItems`), `chunks` (many values in chunks), `jsonValues`
+ * (scripts that look inside items) and `ownerIndexType` (the scripts on an
+ * owner's index: a key of another type there is refused).
  */
 export const luaLibraries = {
   guards: guardsLibrary,
@@ -56,9 +58,10 @@ export const luaLibraries = {
   historyLimit: historyLimitLibrary,
   chunks: chunksLibrary,
   jsonValues: jsonValuesLibrary,
+  ownerIndexType: ownerIndexTypeLibrary,
 } as const;
 
-const { guards, sessionArgs, info, changeEvents, expiry, historyLimit, chunks, jsonValues } = luaLibraries;
+const { guards, sessionArgs, info, changeEvents, expiry, historyLimit, chunks, jsonValues, ownerIndexType } = luaLibraries;
 /** The libraries of every script that writes a conversation for a session. */
 const writing = [guards, sessionArgs, info, changeEvents, expiry] as const;
 
@@ -82,8 +85,8 @@ export const scripts = {
   updateInfo: new UpdateInfo(new LuaScript('updateInfo', 2, updateInfoSource, ...writing)),
   conversationInfo: new ConversationInfoScript(new LuaScript('conversationInfo', 2, conversationInfoSource)),
   readUsage: new ReadUsage(new LuaScript('readUsage', 2, readUsageSource)),
-  ownerIndex: new OwnerIndexScript(new LuaScript('ownerIndex', 1, ownerIndexSource, guards)),
-  listOwner: new ListOwner(new LuaScript('listOwner', 1, listOwnerSource)),
+  ownerIndex: new OwnerIndexScript(new LuaScript('ownerIndex', 1, ownerIndexSource, guards, ownerIndexType)),
+  listOwner: new ListOwner(new LuaScript('listOwner', 1, listOwnerSource, ownerIndexType)),
   readPage: new ReadPage(new LuaScript('readPage', 2, readPageSource)),
   forkSource: new ForkSource(new LuaScript('forkSource', 2, forkSourceSource)),
   createFork: new CreateFork(new LuaScript('createFork', 2, createForkSource, ...writing, historyLimit, chunks)),

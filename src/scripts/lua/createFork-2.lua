@@ -57,18 +57,9 @@ callInChunks('RPUSH', KEYS[1], firstItem, #ARGV)
 trimExcess(excess)
 local now = serverTime()
 local fields = { 'c', now, 'u', now, 'pc', parentId, 'pu', upTo }
-if owner ~= '' then
-  fields[#fields + 1] = 'o'
-  fields[#fields + 1] = owner
-end
-if title ~= '' then
-  fields[#fields + 1] = 'ti'
-  fields[#fields + 1] = title
-end
-if metadata ~= '' then
-  fields[#fields + 1] = 'm'
-  fields[#fields + 1] = metadata
-end
+withField(fields, 'o', owner)
+withField(fields, 'ti', title)
+withField(fields, 'm', metadata)
 redis.call('HSET', KEYS[2], unpack(fields))
 if adding > 0 then
   publishChange('add', adding, firstItem, #ARGV, excess > 0 and (',"trimmed":' .. excess) or nil)

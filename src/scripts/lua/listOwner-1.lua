@@ -20,13 +20,8 @@
 local index = KEYS[1]
 local count, score, last = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 
-local kind = redis.call('TYPE', index).ok
-if kind ~= 'zset' and kind ~= 'none' then
-  return redis.error_reply(string.format(
-    'WRONGTYPE %s holds a %s, not the sorted set of an owner\'s conversations: another program wrote it. ' ..
-    'Nothing was changed. Use a different keyPrefix, or delete that key if nothing needs it ' ..
-    '(conversations are listed again as they are written).', index, kind))
-end
+local refused = foreignIndex(index)
+if refused then return refused end
 
 local time = redis.call('TIME')
 local reply = { time[1] .. string.format('%06d', tonumber(time[2])) }

@@ -35,13 +35,8 @@
 ]]
 local index, action, id = KEYS[1], ARGV[1], ARGV[2]
 
-local kind = redis.call('TYPE', index).ok
-if kind ~= 'zset' and kind ~= 'none' then
-  return redis.error_reply(string.format(
-    'WRONGTYPE %s holds a %s, not the sorted set of an owner\'s conversations: another program wrote it. ' ..
-    'Nothing was changed. Use a different keyPrefix, or delete that key if nothing needs it ' ..
-    '(conversations are listed again as they are written).', index, kind))
-end
+local refused = foreignIndex(index)
+if refused then return refused end
 
 if action == 'check' then return 1 end
 if action == 'count' then return redis.call('ZCARD', index) end

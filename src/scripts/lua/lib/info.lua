@@ -78,6 +78,14 @@ local function readInfo()
   return nil
 end
 
+-- Appends `name` and `value` to a list of HSET arguments, unless value is '' (none).
+local function withField(fields, name, value)
+  if value ~= '' then
+    fields[#fields + 1] = name
+    fields[#fields + 1] = value
+  end
+end
+
 -- Plans (lib/guards.lua) what stampInfo runs.
 local function planInfo()
   need(nil, 'TIME')
@@ -101,21 +109,11 @@ local function stampInfo(length, itemsWritten)
   local now = serverTime()
   local fields = { 'u', now }
   if not createdAt and length == 0 then
-    fields[#fields + 1] = 'c'
-    fields[#fields + 1] = now
-    if initialTitle ~= '' then
-      fields[#fields + 1] = 'ti'
-      fields[#fields + 1] = initialTitle
-    end
-    if initialMetadata ~= '' then
-      fields[#fields + 1] = 'm'
-      fields[#fields + 1] = initialMetadata
-    end
+    withField(fields, 'c', now)
+    withField(fields, 'ti', initialTitle)
+    withField(fields, 'm', initialMetadata)
   end
-  if owner ~= '' and not storedOwner then
-    fields[#fields + 1] = 'o'
-    fields[#fields + 1] = owner
-  end
+  if not storedOwner then withField(fields, 'o', owner) end
   redis.call('HSET', KEYS[2], unpack(fields))
   if usageRecorded == '' then return end
   for i, value in ipairs(usageValues) do
