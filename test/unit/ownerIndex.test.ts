@@ -78,8 +78,9 @@ type Reply = unknown | Error;
 const replyError = (message: string) => Object.assign(new Error(message), { name: 'ErrorReply' });
 
 /**
- * A command target whose EVALSHA answers by script: `replies[name]` lists the replies of that script's calls, in
- * order. `sent` records each call's script name and ARGV when it is SENT (before any reply is awaited).
+ * A command target whose EVALSHA answers by script, and ZSCORE and ZADD as `zscore` and `zadd`: `replies[name]` lists
+ * the replies of its calls, in order. `sent` records each call's name and arguments when it is SENT (before any reply
+ * is awaited).
  */
 function fakeTarget(replies: Record<string, Reply[]>) {
   const names = new Map(Object.entries(scripts).map(([name, script]) => [script.lua.sha1, name]));
@@ -94,7 +95,15 @@ function fakeTarget(replies: Record<string, Reply[]>) {
     if (reply instanceof Error) throw reply;
     return reply;
   };
-  const target = { evalSha: answer, eval: answer, withCommandOptions: () => target } as unknown as RedisCommandTarget;
+  const native = (name: string) => async (...args: unknown[]) => {
+    sent.push({ name, args: args.slice(1).map((arg) => (typeof arg === 'object' ? JSON.stringify(arg) : String(arg))), tick });
+    await Promise.resolve();
+    tick += 1;
+    const reply = replies[name]?.shift();
+    if (reply instanceof Error) throw reply;
+    return reply;
+  };
+  const target = { evalSha: answer, eval: answer, zScore: native('zscore'), zAdd: native('zadd'), withCommandOptions: () => target } as unknown as RedisCommandTarget;
   return { target, sent };
 }
 
@@ -112,14 +121,17 @@ describe('a session’s writes and its owner index', () => {
   it('checks the index type before the first write only, then sends the write and the add together (one round trip)', async () => {
     const { logger, warned } = warnings();
     const session = link(logger);
-    const redis = fakeTarget({ ownerIndex: [1, 1733140000000000, 1733140000000001], touch: ['first', 'second'] });
+    const redis = fakeTarget({ ownerIndex: [1], zscore: [null, 1733140000000000], zadd: [1, 0], touch: ['first', 'second'] });
     assert.equal(await session.around(redis.target, IndexUse.Write, write), 'first');
-    assert.deepEqual(redis.sent.map((call) => [call.name, call.args[0] ?? '']), [['ownerIndex', 'check'], ['touch', ''], ['ownerIndex', 'add']]);
-    assert.equal(redis.sent[1]!.tick, redis.sent[2]!.tick, 'the add is sent before the write’s reply is awaited');
+    assert.deepEqual(redis.sent.map((call) => [call.name, call.args[0] ?? '']), [['ownerIndex', 'check'], ['touch', ''], ['zscore', 'c1'], ['zadd', redis.sent[3]!.args[0]!]]);
+    assert.equal(redis.sent[1]!.tick, redis.sent[3]!.tick, 'the index update is sent before the write’s reply is awaited');
+    const [member, options] = redis.sent[3]!.args.map((arg) => JSON.parse(arg) as Record<string, unknown>);
+    assert.equal(member!.value, 'c1');
+    assert.ok(Number.isSafeInteger(member!.score) && Math.abs((member!.score as number) / 1000 - Date.now()) < 60_000, 'scored by this clock, in µs');
+    assert.deepEqual(options, { comparison: 'GT' });
     redis.sent.length = 0;
     assert.equal(await session.around(redis.target, IndexUse.Write, write), 'second');
-    assert.deepEqual(redis.sent.map((call) => call.args[0] ?? call.name), ['touch', 'add'], 'no second check on this connection');
-    assert.deepEqual(redis.sent[1]!.args, ['add', 'c1']);
+    assert.deepEqual(redis.sent.map((call) => call.name), ['touch', 'zscore', 'zadd'], 'no second check on this connection');
     redis.sent.length = 0;
     await session.around(redis.target, IndexUse.Read, async () => 'read');
     assert.deepEqual(redis.sent, [], 'a read sends nothing more');
@@ -136,7 +148,7 @@ describe('a session’s writes and its owner index', () => {
   it('when only the add fails, the write succeeds; one warning; the next operation, even a read, sends the add again until it passes', async () => {
     const { logger, warned } = warnings();
     const session = link(logger);
-    const redis = fakeTarget({ ownerIndex: [1, replyError('NOPERM no'), new Error('Socket closed'), 17], touch: ['done'] });
+    const redis = fakeTarget({ ownerIndex: [1], zadd: [replyError('NOPERM no'), new Error('Socket closed'), 1], touch: ['done'] });
     assert.equal(await session.around(redis.target, IndexUse.Write, write), 'done');
     assert.equal(warned.length, 1);
     assert.match(warned[0]!, /c1 was written, but its owner index conv:__owner__:\{owner-\d+\} was not updated \(NOPERM no\)/);
@@ -144,7 +156,7 @@ describe('a session’s writes and its owner index', () => {
     assert.equal(await session.around(redis.target, IndexUse.Read, async () => 'read 1'), 'read 1');
     assert.equal(await session.around(redis.target, IndexUse.Read, async () => 'read 2'), 'read 2');
     assert.equal(warned.length, 1, 'no warning for a failing retry');
-    assert.deepEqual(redis.sent.map((call) => call.args[0]), ['add', 'add']);
+    assert.deepEqual(redis.sent.map((call) => call.name), ['zscore', 'zadd', 'zscore', 'zadd']);
     redis.sent.length = 0;
     await session.around(redis.target, IndexUse.Read, async () => 'read 3');
     assert.deepEqual(redis.sent, [], 'repaired: reads send nothing again');
@@ -153,7 +165,7 @@ describe('a session’s writes and its owner index', () => {
   it('a write the server refused leaves nothing pending; its own error is thrown', async () => {
     const { logger, warned } = warnings();
     const session = link(logger);
-    const redis = fakeTarget({ ownerIndex: [1, replyError('NOPERM no')] });
+    const redis = fakeTarget({ ownerIndex: [1], zadd: [replyError('NOPERM no')] });
     const refused = new RedisSessionLimitError('full.');
     await assert.rejects(session.around(redis.target, IndexUse.Write, async (target) => { await write(target); throw refused; }), refused);
     assert.deepEqual(warned, []);
@@ -165,18 +177,18 @@ describe('a session’s writes and its owner index', () => {
   it('a write whose outcome is unknown (no reply) with a failed add leaves the add pending', async () => {
     const { logger, warned } = warnings();
     const session = link(logger);
-    const redis = fakeTarget({ ownerIndex: [1, new Error('Socket closed'), 1] });
+    const redis = fakeTarget({ ownerIndex: [1], zadd: [new Error('Socket closed'), 1] });
     await assert.rejects(session.around(redis.target, IndexUse.Write, async () => { throw new Error('deadline'); }), /deadline/);
     assert.equal(warned.length, 1);
     redis.sent.length = 0;
     await session.around(redis.target, IndexUse.Read, async () => 'read');
-    assert.deepEqual(redis.sent.map((call) => call.args[0]), ['add']);
+    assert.deepEqual(redis.sent.map((call) => call.name), ['zscore', 'zadd']);
   });
 
   it('a clear removes the entry, fenced by the clear’s time, and drops a pending add; a failed removal only warns', async () => {
     const { logger, warned } = warnings();
     const session = link(logger);
-    const redis = fakeTarget({ ownerIndex: [1, new Error('Socket closed'), 1, new Error('Socket closed')] });
+    const redis = fakeTarget({ ownerIndex: [1, 1, new Error('Socket closed')], zadd: [new Error('Socket closed')] });
     await session.around(redis.target, IndexUse.Write, write);
     redis.sent.length = 0;
     assert.deepEqual(await session.clear(redis.target, async () => ({ deleted: 2, atMicros: 1733140000123456 })), { deleted: 2, atMicros: 1733140000123456 });
@@ -186,6 +198,22 @@ describe('a session’s writes and its owner index', () => {
     assert.deepEqual(redis.sent, [], 'nothing pending after a clear');
     await session.clear(redis.target, async () => ({ deleted: 0, atMicros: 5 }));
     assert.match(warned.at(-1)!, /was cleared, but its entry .* was not removed \(Socket closed\)/);
+  });
+
+  it('a write the server refused takes its index update back: the score before, or no entry', async () => {
+    const session = link(warnings().logger);
+    const redis = fakeTarget({ ownerIndex: [1, 1, 1], zscore: ['1733140000000005', null], zadd: [0, 1] });
+    const refused = new RedisSessionLimitError('full.');
+    const refusing = async () => {
+      throw refused;
+    };
+    await assert.rejects(session.around(redis.target, IndexUse.Write, refusing), refused);
+    const undo = redis.sent.at(-1)!;
+    assert.equal(undo.name, 'ownerIndex');
+    assert.deepEqual([undo.args[0], undo.args[1], undo.args[3]], ['undo', 'c1', '1733140000000005']);
+    assert.equal(undo.args[2], String(JSON.parse(redis.sent.at(-2)!.args[0]!).score), 'only if the score is still the one it wrote');
+    await assert.rejects(session.around(redis.target, IndexUse.Write, refusing), refused);
+    assert.equal(redis.sent.at(-1)!.args[3], '', 'no entry before: the undo removes it');
   });
 
   it('without an owner, only the commands run', async () => {
