@@ -1,5 +1,5 @@
 /** Console table, markdown doc and SVG chart of one run. */
-import { table } from '../lib/table.js';
+import { markdownTable, table } from '../lib/table.js';
 import type { LatencyResult, OperationPlan } from './latency.js';
 import type { MachineInfo } from './machine.js';
 import type { MemoryResult } from './memory.js';
@@ -125,15 +125,6 @@ export function renderConsole(results: BenchResults): string {
     table(TARGET_HEADERS, targetRows(results)),
     '',
     `${failed === 0 ? 'All targets met.' : `${failed} target check(s) not met.`} Total ${results.seconds.toFixed(0)} s.`,
-  ].join('\n');
-}
-
-function markdownTable(headers: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
-  const cell = (text: string): string => text.replace(/\|/g, '\\|');
-  return [
-    `| ${headers.map(cell).join(' | ')} |`,
-    `| ${headers.map((_, index) => (rightAligned.has(index) ? '---:' : '---')).join(' | ')} |`,
-    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
   ].join('\n');
 }
 

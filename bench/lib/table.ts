@@ -9,3 +9,12 @@ export function table(headers: string[], rows: string[][], rightAligned: Readonl
   return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** The same table in Markdown: cells escape `|`, and the columns in `rightAligned` are right-aligned (`---:`). */
+export function markdownTable(headers: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  return [
+    `| ${headers.map(cell).join(' | ')} |`,
+    `| ${headers.map((_, index) => (rightAligned.has(index) ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ].join('\n');
+}

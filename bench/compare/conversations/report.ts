@@ -1,5 +1,5 @@
 /** The conversations section's printed tables, its verdicts and its part of docs/benchmarks.md. */
-import { table } from '../../lib/table.js';
+import { markdownTable, table } from '../../lib/table.js';
 import type { MachineInfo } from '../machine.js';
 import { OWNER_GROUP, type MemoryScenario, type MemoryScenarioName } from './infoMemory.js';
 import { describeOrigins, type InterleaveOptions, type MeasuredVariant } from './interleaved.js';
@@ -187,15 +187,6 @@ export function renderConsole(results: ConversationsResults): string {
     table(['check', 'measured', 'target', 'verdict', 'detail'], checks.map((check) => [check.check, check.measured, check.target, check.met ? 'PASS' : 'MISS', check.detail])),
     '',
     `${missed === 0 ? 'All conversation targets met.' : `${missed} conversation target(s) missed.`} Section runtime ${results.seconds.toFixed(0)} s.`,
-  ].join('\n');
-}
-
-function markdownTable(headers: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
-  const cell = (text: string): string => text.replace(/\|/g, '\\|');
-  return [
-    `| ${headers.map(cell).join(' | ')} |`,
-    `| ${headers.map((_, index) => (rightAligned.has(index) ? '---:' : '---')).join(' | ')} |`,
-    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
   ].join('\n');
 }
 
