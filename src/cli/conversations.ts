@@ -19,34 +19,32 @@ export function checkedPrefix(prefix: string): string {
   }
 }
 
-/** Checks a conversation id from the command line and returns its keys. */
-export function checkedKeys(prefix: string, id: string): ConversationKeys {
+/** Runs one of the package's checks on a command-line value; what it refuses is a usage error (exit 2). */
+function usageChecked<T>(check: () => T, message: (text: string) => string = (text) => text): T {
   try {
-    return conversationKeys(prefix, validateConversationId(id));
+    return check();
   } catch (error) {
-    if (error instanceof RedisSessionError) throw new CliError(error.message.replace(/^conversationId/, 'The conversation id'), EXIT.usage);
+    if (error instanceof RedisSessionError) throw new CliError(message(error.message), EXIT.usage);
     throw error;
   }
+}
+
+/** Checks a conversation id from the command line and returns its keys. */
+export function checkedKeys(prefix: string, id: string): ConversationKeys {
+  return usageChecked(
+    () => conversationKeys(prefix, validateConversationId(id)),
+    (text) => text.replace(/^conversationId/, 'The conversation id'),
+  );
 }
 
 /** Checks an owner from the command line (`--owner`): the rules of the `owner` option. */
 export function checkedOwner(owner: string): string {
-  try {
-    return validateOwner(owner, '--owner');
-  } catch (error) {
-    if (error instanceof RedisSessionError) throw new CliError(error.message, EXIT.usage);
-    throw error;
-  }
+  return usageChecked(() => validateOwner(owner, '--owner'));
 }
 
 /** Checks a title from the command line: the rules of `update({ title })`. */
 export function checkedTitle(title: string): string {
-  try {
-    return validateTitle(title, 'input');
-  } catch (error) {
-    if (error instanceof RedisSessionError) throw new CliError(error.message, EXIT.usage);
-    throw error;
-  }
+  return usageChecked(() => validateTitle(title, 'input'));
 }
 
 /** One conversation found by SCAN. */

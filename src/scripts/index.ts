@@ -18,6 +18,7 @@ import historyLimitLibrary from './lua/lib/historyLimit.lua';
 import infoLibrary from './lua/lib/info.lua';
 import jsonValuesLibrary from './lua/lib/jsonValues.lua';
 import ownerIndexTypeLibrary from './lua/lib/ownerIndexType.lua';
+import readConversationLibrary from './lua/lib/readConversation.lua';
 import listOwnerSource from './lua/listOwner-1.lua';
 import sessionArgsLibrary from './lua/lib/sessionArgs.lua';
 import mutateHistorySource from './lua/mutateHistory-2.lua';
@@ -46,8 +47,9 @@ import { UpdateInfo } from './updateInfo.js';
  * `changeEvents` (plans and publishes the change event), `expiry` (the
  * EXPIRE of both keys), `historyLimit` (scripts that can lengthen the
  * history: `maxItems`), `chunks` (many values in chunks), `jsonValues`
- * (scripts that look inside items) and `ownerIndexType` (the scripts on an
- * owner's index: a key of another type there is refused).
+ * (scripts that look inside items), `ownerIndexType` (the scripts on an
+ * owner's index: a key of another type there is refused) and
+ * `readConversation` (the scripts that only read a conversation).
  */
 export const luaLibraries = {
   guards: guardsLibrary,
@@ -59,9 +61,10 @@ export const luaLibraries = {
   chunks: chunksLibrary,
   jsonValues: jsonValuesLibrary,
   ownerIndexType: ownerIndexTypeLibrary,
+  readConversation: readConversationLibrary,
 } as const;
 
-const { guards, sessionArgs, info, changeEvents, expiry, historyLimit, chunks, jsonValues, ownerIndexType } = luaLibraries;
+const { guards, sessionArgs, info, changeEvents, expiry, historyLimit, chunks, jsonValues, ownerIndexType, readConversation } = luaLibraries;
 /** The libraries of every script that writes a conversation for a session. */
 const writing = [guards, sessionArgs, info, changeEvents, expiry] as const;
 
@@ -83,12 +86,12 @@ export const scripts = {
   ),
   mutateHistory: new MutateHistory(new LuaScript('mutateHistory', 2, mutateHistorySource, ...writing, jsonValues)),
   updateInfo: new UpdateInfo(new LuaScript('updateInfo', 2, updateInfoSource, ...writing)),
-  conversationInfo: new ConversationInfoScript(new LuaScript('conversationInfo', 2, conversationInfoSource)),
+  conversationInfo: new ConversationInfoScript(new LuaScript('conversationInfo', 2, conversationInfoSource, readConversation)),
   readUsage: new ReadUsage(new LuaScript('readUsage', 2, readUsageSource)),
   ownerIndex: new OwnerIndexScript(new LuaScript('ownerIndex', 1, ownerIndexSource, guards, ownerIndexType)),
   listOwner: new ListOwner(new LuaScript('listOwner', 1, listOwnerSource, ownerIndexType)),
-  readPage: new ReadPage(new LuaScript('readPage', 2, readPageSource)),
-  forkSource: new ForkSource(new LuaScript('forkSource', 2, forkSourceSource)),
+  readPage: new ReadPage(new LuaScript('readPage', 2, readPageSource, readConversation)),
+  forkSource: new ForkSource(new LuaScript('forkSource', 2, forkSourceSource, readConversation)),
   createFork: new CreateFork(new LuaScript('createFork', 2, createForkSource, ...writing, historyLimit, chunks)),
 } as const;
 

@@ -13,14 +13,8 @@
   another type.
   Cost: O(1).
 ]]
-local length = redis.pcall('LLEN', KEYS[1])
-if type(length) == 'table' then
-  return redis.error_reply('WRONGTYPE ' .. KEYS[1] .. ' holds a ' .. redis.call('TYPE', KEYS[1]).ok .. ', not a list: another program wrote it.')
-end
-local fields = redis.pcall('HMGET', KEYS[2], 'c', 'u', 'o', 'ti', 'm', 'pc', 'pu', 'g', 'h', 'ur', 'ui', 'uo', 'ut', 'uc', 'ux', 'tn')
-if fields.err then
-  return redis.error_reply('WRONGTYPE ' .. KEYS[2] .. ' holds a ' .. redis.call('TYPE', KEYS[2]).ok .. ', not a hash: another program wrote it.')
-end
+local refused, length, fields = readConversation('c', 'u', 'o', 'ti', 'm', 'pc', 'pu', 'g', 'h', 'ur', 'ui', 'uo', 'ut', 'uc', 'ux', 'tn')
+if refused then return refused end
 local pttl = redis.call('PTTL', KEYS[1])
 if length == 0 then pttl = redis.call('PTTL', KEYS[2]) end
 fields[#fields + 1] = length

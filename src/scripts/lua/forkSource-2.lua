@@ -15,14 +15,8 @@
   or a WRONGTYPE error naming a key of another type.
   Cost: O(upTo).
 ]]
-local length = redis.pcall('LLEN', KEYS[1])
-if type(length) == 'table' then
-  return redis.error_reply('WRONGTYPE ' .. KEYS[1] .. ' holds a ' .. redis.call('TYPE', KEYS[1]).ok .. ', not a list: another program wrote it.')
-end
-local fields = redis.pcall('HMGET', KEYS[2], 'o', 'ti', 'm')
-if fields.err then
-  return redis.error_reply('WRONGTYPE ' .. KEYS[2] .. ' holds a ' .. redis.call('TYPE', KEYS[2]).ok .. ', not a hash: another program wrote it.')
-end
+local refused, length, fields = readConversation('o', 'ti', 'm')
+if refused then return refused end
 local upTo = length
 if ARGV[1] ~= '' then upTo = tonumber(ARGV[1]) end
 if upTo > length then return { 'outside', length } end

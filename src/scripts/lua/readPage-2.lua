@@ -32,14 +32,8 @@
 ]]
 local limit = tonumber(ARGV[1])
 
-local length = redis.pcall('LLEN', KEYS[1])
-if type(length) == 'table' then
-  return redis.error_reply('WRONGTYPE ' .. KEYS[1] .. ' holds a ' .. redis.call('TYPE', KEYS[1]).ok .. ', not a list: another program wrote it.')
-end
-local fields = redis.pcall('HMGET', KEYS[2], 'c', 'g', 'h')
-if fields.err then
-  return redis.error_reply('WRONGTYPE ' .. KEYS[2] .. ' holds a ' .. redis.call('TYPE', KEYS[2]).ok .. ', not a hash: another program wrote it.')
-end
+local refused, length, fields = readConversation('c', 'g', 'h')
+if refused then return refused end
 local created = fields[1] or ''
 local generation = fields[2] or '0'
 local head = tonumber(fields[3] or '0') or 0
