@@ -1,5 +1,4 @@
 import { ownerIndexKey } from '../config/keys.js';
-import type { RedisCommandTarget } from '../connection/commandTarget.js';
 import { TypedScript } from './typedScript.js';
 
 /** The KEYS of the owner index scripts: the owner's index, `<prefix>__owner__:{<owner>}`. */
@@ -36,8 +35,7 @@ export interface AddedEntry {
 /**
  * `lua/ownerIndex-1.lua`: the writes (and the two O(1) reads) of an owner's
  * index. Resolves to a number: 1 for `check`, the count for `count`, the
- * score written (µs) for `add` (see {@link OwnerIndexScript.add} for the score
- * before it too), 1 or 0 (changed or not) for `remove`, `prune` and `undo`.
+ * score written (µs) for `add`, 1 or 0 (changed or not) for `remove`, `prune` and `undo`.
  * A key of another type at the index is refused with a WRONGTYPE error naming it.
  */
 export class OwnerIndexScript extends TypedScript<OwnerIndexContext, OwnerIndexAction, number> {
@@ -59,13 +57,5 @@ export class OwnerIndexScript extends TypedScript<OwnerIndexContext, OwnerIndexA
 
   reply(raw: unknown): number {
     return Number(Array.isArray(raw) ? raw[0] : raw);
-  }
-
-  /** Lists the conversation (an `add`), resolving to the score written and the one before. */
-  async add(target: RedisCommandTarget, context: OwnerIndexContext, conversationId: string): Promise<AddedEntry> {
-    const args = this.args(context, { action: 'add', conversationId });
-    const raw = await this.lua.run(target, context.keys.all, args);
-    const [score, previous] = Array.isArray(raw) ? raw : [raw, null];
-    return { score: Number(score), previous: typeof previous === 'string' ? previous : null };
   }
 }
