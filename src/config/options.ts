@@ -76,7 +76,7 @@ export function validateTouch(touch: unknown, ttl: number): TouchOption {
   const { intervalSeconds } = touch as { intervalSeconds?: unknown };
   if (typeof intervalSeconds !== 'number' || !Number.isInteger(intervalSeconds) || intervalSeconds < 1) {
     throw new RedisSessionConfigError(
-      `touch.intervalSeconds must be a whole number of seconds, at least 1 and less than ttl; got ${describe(intervalSeconds)}. ` +
+      `touch.intervalSeconds must be a whole number of seconds, at least 1 and less than ttl; got ${intervalSeconds === undefined ? 'none' : describe(intervalSeconds)}. ` +
         'For example, ttl: 3600 with touch: { intervalSeconds: 300 } slides the expiry at most every five minutes.',
     );
   }
