@@ -171,6 +171,7 @@ export class RedisSession
     this.owner = options.owner === undefined ? undefined : validateOwner(options.owner);
     const title = options.title === undefined ? undefined : validateTitle(options.title, 'option');
     this.initialMetadata = options.metadata === undefined ? undefined : serializeMetadata(options.metadata, 'option');
+    this.connection = connectionSource(options);
     this.scriptContext = scriptContext({
       conversationId: this.conversationId,
       keyPrefix: this.keyPrefix,
@@ -184,9 +185,13 @@ export class RedisSession
       owner: this.owner,
       title,
       metadataJson: this.initialMetadata,
+      cluster: this.connection.cluster,
     });
-    this.connection = connectionSource(options);
-    this.ownerIndex = this.owner === undefined ? NO_OWNER_INDEX : ownerIndexLink(this.keyPrefix, this.owner, this.conversationId, this.logger);
+    // On a single server the writing scripts keep the owner's index themselves; on a cluster it is on another slot.
+    this.ownerIndex =
+      this.owner === undefined || this.scriptContext.indexesInScript
+        ? NO_OWNER_INDEX
+        : ownerIndexLink(this.keyPrefix, this.owner, this.conversationId, this.logger);
   }
 
   /**
@@ -306,15 +311,16 @@ export class RedisSession
    * Always a script (even with change events off), so that a key of another
    * type at the conversation's names is refused rather than deleted.
    *
-   * With an `owner`, a second round trip then removes the conversation from
-   * the owner's index, unless a write re-created it after the clear.
+   * With an `owner`, the conversation leaves the owner's index: in the same
+   * script on a single server; on a cluster, where the index is on another
+   * slot, in a second round trip, unless a write re-created it after the clear.
    *
    * @throws {RedisSessionCommandError} when a key of the conversation holds another type (WRONGTYPE, naming it); nothing is deleted.
    */
   async clearSession(runContext?: RunContext<unknown>): Promise<void> {
     this.usage.observe(runContext);
     this.logger.debug('Clearing Redis session %s', this.keys.items);
-    // With an owner, then its index entry goes, fenced by the clear's time (2 round trips).
+    // With an owner on a cluster, then its index entry goes, fenced by the clear's time (2 round trips).
     await this.execute('clearSession', (redis) => this.ownerIndex.clear(redis, () => scripts.clear.run(redis, this.scriptContext)), null);
   }
 
