@@ -2,7 +2,7 @@
  * The overhead mode of the benchmark (bench/compare.ts `--mode overhead`, also in `--mode all`): what the
  * session costs over hand-written node-redis doing the same writes and expiries (issue 12 part 1), for
  * `changeEvents: false` and for the default configuration (events on, `ttl: 3600`; reads with touch 'always'
- * and with an interval). The pairs are in overhead/variants.ts, their targets in overhead/report.ts's checks.
+ * and with an interval). The pairs and their targets are in overhead/variants.ts, the checks and the profile in overhead/report.ts.
  *
  * Runs the whole measurement once per server: the one bench/compare.ts started (the machine's
  * `redis-server`), then each `../shared/servers/<name>/bin/redis-server` present (Redis 7.4, Valkey 8: script

@@ -46,6 +46,25 @@ export function selfTimes(profile: CpuProfile): Array<{ name: string; us: number
   return [...byName].map(([name, us]) => ({ name, us })).sort((a, b) => b.us - a.us);
 }
 
+/** Where a frame's code lives, for the summary by area. */
+const AREAS: Array<[string, RegExp]> = [
+  ['AbortSignal.timeout (per-command timeouts: abort_controller, DOMException, event_target)', /^\S+ node:internal\/(abort_controller|per_context\/domexception|event_target):/],
+  ['this library (dist/)', / dist\/index\.js:/],
+  ['node-redis (@redis/client)', / @redis\//],
+  ['@openai/agents', / @openai\//],
+  ['other node: internals', / node:/],
+];
+
+/** Self time summed by area ({@link AREAS}; frames without a script, such as (idle), (garbage collector) or a native write, by name). */
+export function areaTimes(times: ReadonlyArray<{ name: string; us: number }>): Array<{ name: string; us: number }> {
+  const byArea = new Map<string, number>();
+  for (const entry of times) {
+    const area = AREAS.find(([, pattern]) => pattern.test(entry.name))?.[0] ?? (entry.name.includes(' ') ? 'other scripts' : entry.name);
+    byArea.set(area, (byArea.get(area) ?? 0) + entry.us);
+  }
+  return [...byArea].map(([name, us]) => ({ name, us })).sort((a, b) => b.us - a.us);
+}
+
 async function profiled(inspector: Session, label: string, ops: number, run: (i: number) => Promise<unknown>): Promise<void> {
   await inspector.post('Profiler.start');
   const cpu = process.cpuUsage();
@@ -64,6 +83,13 @@ async function profiled(inspector: Session, label: string, ops: number, run: (i:
     table(
       ['function (self time)', 'µs/op', '% of samples'],
       times.slice(0, TOP).map((entry) => [entry.name, (entry.us / ops).toFixed(2), ((100 * entry.us) / total).toFixed(1)]),
+      new Set([1, 2]),
+    ),
+  );
+  console.log(
+    table(
+      ['by area (self time)', 'µs/op', '% of samples'],
+      areaTimes(times).slice(0, 12).map((entry) => [entry.name, (entry.us / ops).toFixed(2), ((100 * entry.us) / total).toFixed(1)]),
       new Set([1, 2]),
     ),
   );
