@@ -22,7 +22,8 @@ export function deleteCommand(): Command {
         // The session's own clear script: one atomic DEL of both keys, and a 'clear' change event for subscribers.
         // The conversation's own owner: the clear script refuses another owner's conversation.
         const owner = (await connection.keys.hGet(keys.meta, 'o')) ?? '';
-        const context = scriptContext({ conversationId: id, keyPrefix: globals.prefix, keys, changeEvents: true, owner });
+        const cluster = connection.kind === 'cluster';
+        const context = scriptContext({ conversationId: id, keyPrefix: globals.prefix, keys, changeEvents: true, owner, cluster });
         const redis = connection.client as RedisCommandTarget;
         const { deleted, atMicros } = await scripts.clear.run(redis, context);
         // Its entry in the owner's index goes too, unless a write re-created it after the clear.
