@@ -1,7 +1,7 @@
 /**
  * The store-wide change feed on a Redis Cluster (docs/change-events.md#on-a-redis-cluster): a write publishes its
  * store-wide event with SPUBLISH on the feed channel of its slot, so the cluster-bus messages it costs (CLUSTER INFO
- * `cluster_stats_messages_publish*_sent`, summed over every node) stay the same from 3 to 6 masters, where a plain
+ * `cluster_stats_messages_publish*_received`, summed over every node) stay the same from 3 to 6 masters, where a plain
  * PUBLISH is broadcast to every node. watchConversations (all 16384 feed channels) and the CLI's `watch` and `tail`
  * receive the events of every master, after a slot moves to another master, and after a failover.
  */

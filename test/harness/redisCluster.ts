@@ -2,7 +2,7 @@ import { CLUSTER_BUS_PORT_OFFSET, freePorts } from '../../tools/freePort.js';
 import { runRedisCli } from './redisCli.js';
 import { RedisStartError, startRedisServer, type RedisServerHandle } from '../../tools/throwawayRedis.js';
 import { parseInfo } from '../../tools/resp.js';
-import { waitUntil } from '../../tools/waitUntil.js';
+import { sleep, waitUntil } from '../../tools/waitUntil.js';
 
 /** Options for {@link startRedisCluster}. */
 export interface RedisClusterOptions {
@@ -269,15 +269,32 @@ export async function moveSlot(cluster: RedisClusterHandle, slot: number, toPort
 }
 
 /**
- * Cluster-bus messages sent for pub/sub, summed over every running node (`CLUSTER INFO`): `publish` (a plain PUBLISH,
- * broadcast to every node) and `publishshard` (an SPUBLISH, sent to the other nodes of the slot's shard).
+ * Cluster-bus messages of pub/sub, summed over every running node (`CLUSTER INFO`): `publish` (a plain PUBLISH,
+ * broadcast to every node) and `publishshard` (an SPUBLISH, sent to the other nodes of the slot's shard). Counted
+ * where they arrive (`cluster_stats_messages_publish*_received`: every bus message is received by one node), since
+ * Valkey 8.0 does not count them where they are sent; read again until two reads 200 ms apart agree (bounded), so
+ * that messages still on their way are counted.
  */
-export async function busPublishMessages(cluster: RedisClusterHandle): Promise<{ publish: number; publishshard: number }> {
-  const total = { publish: 0, publishshard: 0 };
-  for (const handle of cluster.nodes.filter((candidate) => candidate.running)) {
-    const info = parseInfo(String(await handle.command(['CLUSTER', 'INFO'])));
-    total.publish += Number(info.get('cluster_stats_messages_publish_sent') ?? 0);
-    total.publishshard += Number(info.get('cluster_stats_messages_publishshard_sent') ?? 0);
-  }
-  return total;
+export async function busPublishMessages(cluster: RedisClusterHandle, timeoutMs = 30_000): Promise<{ publish: number; publishshard: number }> {
+  const read = async (): Promise<{ publish: number; publishshard: number }> => {
+    const total = { publish: 0, publishshard: 0 };
+    for (const handle of cluster.nodes.filter((candidate) => candidate.running)) {
+      const info = parseInfo(String(await handle.command(['CLUSTER', 'INFO'])));
+      total.publish += Number(info.get('cluster_stats_messages_publish_received') ?? 0);
+      total.publishshard += Number(info.get('cluster_stats_messages_publishshard_received') ?? 0);
+    }
+    return total;
+  };
+  let last = await read();
+  await waitUntil(
+    async () => {
+      await sleep(200);
+      const now = await read();
+      const settled = now.publish === last.publish && now.publishshard === last.publishshard;
+      last = now;
+      return settled;
+    },
+    { timeoutMs, intervalMs: 1, description: 'the cluster-bus pub/sub counters to settle' },
+  );
+  return last;
 }
