@@ -6,6 +6,7 @@
  * receive the events of every master, after a slot moves to another master, and after a failover.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it, type TestContext } from 'node:test';
 import { createCluster } from 'redis';
 import { RedisSession, watchConversations, type ChangeEvent } from 'agents-redis-session';
@@ -26,6 +27,7 @@ const WRITES = 48;
 /** A generous bound on a failover: promotion, the first write after it, its event. */
 const FAILOVER_BOUND_MS = 60_000;
 const REPLICAS_PER_MASTER = 1;
+const ACL_PASSWORD = 'feed-acl-pw';
 
 /** Bus messages per write (this release) and per plain PUBLISH (what every write of the previous release added). */
 interface BusCost {
@@ -160,6 +162,35 @@ describe('store-wide feed on a 3-master cluster', () => {
     } finally {
       await watcher.stop();
       await session.close();
+    }
+  });
+
+  it("the least-privilege ACL rule of docs/security.md covers the feed channels; without them a write is refused and stores nothing", { timeout: 120_000 }, async () => {
+    const line = readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8').split('\n').find((text) => text.startsWith('ACL SETUSER agents '));
+    assert.ok(line, 'docs/security.md has the application rule');
+    // On a cluster, node-redis also discovers the slots (docs/security.md: add +cluster|slots).
+    const rule = [...line.split(' ').slice(2).map((token) => (token === '>APP_PASSWORD' ? `>${ACL_PASSWORD}` : token)), '+cluster|slots'];
+    assert.ok(rule.includes('&conv:__events__{*}'), 'the rule grants the feed channels');
+    const withoutFeed = ['agents_no_feed', ...rule.slice(1).filter((token) => token !== '&conv:__events__{*}')];
+    // ACL users are per node on a cluster: set them on every node, replicas too.
+    for (const node of cluster.nodes.filter((candidate) => candidate.running)) {
+      assert.equal(await node.command(['ACL', 'SETUSER', ...rule]), 'OK');
+      assert.equal(await node.command(['ACL', 'SETUSER', ...withoutFeed]), 'OK');
+    }
+    const as = (user: string) => ({ rootNodes: cluster.nodes.map((node) => ({ url: `redis://${user}:${ACL_PASSWORD}@127.0.0.1:${node.port}` })) });
+    const events: ChangeEvent[] = [];
+    const stop = await watchConversations({ cluster: as('agents') }, (event) => events.push(event));
+    const allowed = new RedisSession({ conversationId: 'acl-feed', cluster: as('agents') });
+    const refused = new RedisSession({ conversationId: 'acl-no-feed', cluster: as('agents_no_feed') });
+    try {
+      await allowed.addItems([user('granted')]);
+      await waitUntil(() => events.some((event) => event.conversationId === 'acl-feed'), { timeoutMs: 30_000, description: 'the watched event' });
+      await assert.rejects(refused.addItems([user('refused')]), (error: Error) => /NOPERM/.test(error.message) && /__events__\{/.test(error.message));
+      const port = await masterPortOf(cluster, refused.keys.items);
+      assert.equal(await cluster.nodes.find((node) => node.port === port)!.command(['EXISTS', refused.keys.items]), 0, 'a refused write stored nothing');
+    } finally {
+      await stop();
+      await Promise.all([allowed.close(), refused.close()]);
     }
   });
 
