@@ -18,7 +18,7 @@ export interface PubSubClient {
   destroy(): void;
 }
 
-/** `sharded`: SSUBSCRIBE (a conversation's channel); `plain`: SUBSCRIBE (a key prefix's channel). */
+/** `sharded`: SSUBSCRIBE (a conversation's channel; on a cluster, the feed channels); `plain`: SUBSCRIBE (a key prefix's channel). */
 export type ChannelKind = 'sharded' | 'plain';
 
 /** One subscription of a hub: its channels and listener, kept to subscribe it again on a fresh connection. */
