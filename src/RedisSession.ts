@@ -13,7 +13,7 @@ import { serializeMetadata, validateOwner, validateTitle } from './config/conver
 import { validateLimits } from './config/limits.js';
 import { checkOptionNames } from './config/optionNames.js';
 import { INSPECT_CUSTOM, inspectFacts } from './config/redaction.js';
-import { validateChangeEvents, validateLimit, validateTtl } from './config/options.js';
+import { validateChangeEvents, validateLimit, validateTouch, validateTtl, type TouchOption } from './config/options.js';
 import { connectionOf, type RedisCommandTarget } from './connection/commandTarget.js';
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
 import { isDeadlineError } from './connection/deadline.js';
@@ -33,6 +33,7 @@ import {
 import { prepareMutations } from './history/mutations.js';
 import { readDefaultWindow, trimToSafeBoundary } from './history/safeWindow.js';
 import { prepareTransaction } from './history/transactions.js';
+import { TouchPolicy } from './history/touchPolicy.js';
 import {
   conversationChannel,
   type ChangeListener,
@@ -103,6 +104,8 @@ export class RedisSession
   readonly keys: ConversationKeys;
   /** The sliding expiry in seconds, or `null` when the conversation never expires. */
   readonly ttl: number | null;
+  /** Which reads slide the expiry (the `touch` option): `'always'` unless set. */
+  readonly touch: TouchOption;
   /** The default window of `getItems()`, or `undefined` for the whole history. */
   readonly limit: number | undefined;
   /** Whether every write publishes a change event (the `changeEvents` option). */
@@ -118,6 +121,8 @@ export class RedisSession
   private readonly codec: ItemCodec;
   /** How much of each run's token usage this session's writes have recorded. */
   private readonly usage = new RunUsageTracker();
+  /** When a read slides the expiry (the `touch` option), and when this session last slid it. */
+  private readonly touchPolicy: TouchPolicy;
   /** The `metadata` option as JSON, the base of the first `update()` of a new conversation. */
   private readonly initialMetadata: string | undefined;
   /**
@@ -152,6 +157,8 @@ export class RedisSession
     this.keys = conversationKeys(this.keyPrefix, this.conversationId);
     const ttl = validateTtl(options.ttl);
     this.ttl = ttl === 0 ? null : ttl;
+    this.touch = validateTouch(options.touch, ttl);
+    this.touchPolicy = new TouchPolicy(this.touch, ttl);
     this.limit = options.limit === undefined ? undefined : validateLimit(options.limit, 'limit');
     this.logger = options.logger ?? defaultLogger;
     this.changeEvents = validateChangeEvents(options.changeEvents);
@@ -203,6 +210,7 @@ export class RedisSession
       keyPrefix: this.keyPrefix,
       redis: this.connection.target,
       ttl: this.ttl,
+      touch: this.touch,
       limit: this.limit,
       maxItems: this.maxItems,
       changeEvents: this.changeEvents,
@@ -229,7 +237,8 @@ export class RedisSession
    * orphaned results instead.
    *
    * Entries that are not valid items (written by something else) are skipped
-   * with a warning. With a TTL, the conversation's expiry slides.
+   * with a warning. With a TTL, the conversation's expiry slides, as the
+   * `touch` option says (by default on every call).
    */
   async getItems(limit?: number, runContext?: RunContext<unknown>): Promise<AgentInputItem[]> {
     this.assertOpen('getItems');
@@ -271,9 +280,11 @@ export class RedisSession
     if (items.length === 0) return;
     const entries = this.codec.encode(items);
     this.logContent('Adding items', items);
+    const sentAt = this.touchPolicy.now();
     await this.recordingUsage(runContext, (usage) =>
       this.execute('addItems', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: false, usage }), IndexUse.Write),
     );
+    this.touchPolicy.slid(sentAt);
   }
 
   /**
@@ -325,9 +336,12 @@ export class RedisSession
   async applyHistoryTransaction(args: SessionHistoryTransactionArgs, runContext?: RunContext<unknown>): Promise<void> {
     this.assertOpen('applyHistoryTransaction');
     const prepared = prepareTransaction(args, this.codec);
-    await this.recordingUsage(runContext, (usage) =>
+    const sentAt = this.touchPolicy.now();
+    const outcome = await this.recordingUsage(runContext, (usage) =>
       this.execute('applyHistoryTransaction', (redis) => scripts.applyTransaction.run(redis, this.scriptContext, { ...prepared, usage }), IndexUse.Write),
     );
+    // A duplicate changed nothing, the expiry included.
+    if (outcome === 'applied') this.touchPolicy.slid(sentAt);
   }
 
   /**
@@ -341,9 +355,11 @@ export class RedisSession
       throw new RedisSessionInputError('replaceHistoryWithCompaction expects an array of items. Nothing was written.');
     }
     const entries = this.codec.encode(items);
+    const sentAt = this.touchPolicy.now();
     await this.recordingUsage(runContext, (usage) =>
       this.execute('replaceHistoryWithCompaction', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: true, usage }), IndexUse.Write),
     );
+    this.touchPolicy.slid(sentAt);
   }
 
   /**
@@ -418,7 +434,8 @@ export class RedisSession
    * One page of the history for "load more": the first page (no `before`) holds the newest `limit` items
    * (default 20, at most 1000); pass its `cursor` as `before` for the page of the items before them, until the
    * cursor is `null`. Items within a page are oldest first, as `getItems` returns them. One round trip whose
-   * cost depends on `limit`, not on the length of the history; with a TTL, the expiry slides as with `getItems`.
+   * cost depends on `limit`, not on the length of the history; with a TTL, the expiry slides as with `getItems`
+   * (the `touch` option).
    *
    * A cursor stays valid while items are appended (pages do not shift). Items maxItems trimmed are gone: a
    * page then holds what remains. Entries that are not valid items are skipped with a warning.
@@ -432,7 +449,9 @@ export class RedisSession
   async getPage(options?: HistoryPageOptions): Promise<HistoryPage> {
     this.assertOpen('getPage');
     const request = pageRequest(options, this.keys.items);
-    const page = await this.execute('getPage', (redis) => readHistoryPage(redis, this.scriptContext, request));
+    const slideAt = this.touchPolicy.readSlide();
+    const page = await this.execute('getPage', (redis) => readHistoryPage(redis, this.scriptContext, request, slideAt !== undefined));
+    if (slideAt !== undefined) this.touchPolicy.slid(slideAt);
     return { items: this.validItems(page.entries.map((entry) => this.codec.decode(entry))), cursor: page.cursor };
   }
 
@@ -526,12 +545,17 @@ export class RedisSession
 
   /**
    * The newest `count` entries (all when `undefined`), decoded, `undefined` for
-   * an entry that is not a valid item. With a TTL, `slideExpiry` sends the
-   * `touch` script along (pipelined, one round trip): once per getItems() call.
+   * an entry that is not a valid item. With a TTL, `slideExpiry` (once per
+   * getItems() call) sends the `touch` script along (pipelined, one round
+   * trip) when the `touch` option says this read slides the expiry.
    */
   private async readNewest(count: number | undefined, slideExpiry: boolean): Promise<Array<AgentInputItem | undefined>> {
     const start = count === undefined ? 0 : -count;
-    const entries = await this.execute('getItems', (redis) => scripts.touch.readItems(redis, this.scriptContext, { start, slideExpiry }));
+    const slideAt = slideExpiry ? this.touchPolicy.readSlide() : undefined;
+    const entries = await this.execute('getItems', (redis) =>
+      scripts.touch.readItems(redis, this.scriptContext, { start, slideExpiry: slideAt !== undefined }),
+    );
+    if (slideAt !== undefined) this.touchPolicy.slid(slideAt);
     return entries.map((entry) => this.codec.decode(entry));
   }
 

@@ -1,6 +1,7 @@
+import { MAX_LIST_LIMIT } from '../config/conversationInfo.js';
 import { ApplyTransaction } from './applyTransaction.js';
 import { Clear } from './clear.js';
-import { ConversationInfoScript } from './conversationInfo.js';
+import { ConversationInfoScript, ConversationInfosScript } from './conversationInfo.js';
 import { ListOwner } from './listOwner.js';
 import { CreateFork } from './createFork.js';
 import { ForkSource } from './forkSource.js';
@@ -70,6 +71,9 @@ const writing = [guards, sessionArgs, ownerIndexType, info, changeEvents, expiry
 /** The KEYS of a script that writes a conversation: its two keys, and the owner's index when it keeps it (lib/info.lua). */
 const WRITE_KEYS = [2, 3] as const;
 
+/** Reads one conversation's info, or, on a single server, those of a page of conversations: two KEYS each. */
+const conversationInfoLua = new LuaScript('conversationInfo', [2, 2 * (MAX_LIST_LIMIT + 1)], conversationInfoSource, readConversation);
+
 /**
  * The session's Lua scripts, one per file in `./lua`, each named
  * `<name>-<number of keys>.lua` with a header documenting KEYS and ARGV, and
@@ -88,7 +92,8 @@ export const scripts = {
   ),
   mutateHistory: new MutateHistory(new LuaScript('mutateHistory', WRITE_KEYS, mutateHistorySource, ...writing, jsonValues)),
   updateInfo: new UpdateInfo(new LuaScript('updateInfo', WRITE_KEYS, updateInfoSource, ...writing)),
-  conversationInfo: new ConversationInfoScript(new LuaScript('conversationInfo', 2, conversationInfoSource, readConversation)),
+  conversationInfo: new ConversationInfoScript(conversationInfoLua),
+  conversationInfos: new ConversationInfosScript(conversationInfoLua),
   readUsage: new ReadUsage(new LuaScript('readUsage', 2, readUsageSource)),
   ownerIndex: new OwnerIndexScript(new LuaScript('ownerIndex', 1, ownerIndexSource, guards, ownerIndexType)),
   listOwner: new ListOwner(new LuaScript('listOwner', 1, listOwnerSource, ownerIndexType)),

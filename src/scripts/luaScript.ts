@@ -76,7 +76,8 @@ function namingKeys(error: unknown, keys: readonly string[]): unknown {
   if (!/\bkeys?\b/i.test(error.message)) return error;
   return new Error(
     `NOPERM this user may not read and write every key of this conversation (${keys.join(', ')}): a script needs ` +
-      'both, even for a read with a ttl. Grant read and write access (~pattern, not %R~) to all of them. ' +
+      `${keys.length > 2 ? 'all of them (the last is its owner\'s index)' : 'both'}, even for a read with a ttl. ` +
+      'Grant read and write access (~pattern, not %R~) to all of them. ' +
       `Nothing was changed. (Redis: ${error.message})`,
     { cause: error },
   );
