@@ -3,6 +3,7 @@ import { createClient } from 'redis';
 import { closeSharedConnections } from '../../../dist/index.js';
 import type { RawCommandClient } from '../../../tools/commandStats.js';
 import { compareLatency, measureInterleaved, type InterleaveOptions, type LatencyComparison, type MeasuredVariant } from '../interleaved.js';
+import { measureScriptCost, type ScriptCostRow } from './scriptCost.js';
 import { createVariants, PAIRS, type PairSpec } from './variants.js';
 
 export interface PairResult {
@@ -18,6 +19,8 @@ export interface ServerResult {
   /** Where the binary came from: "PATH" or a folder of ../shared/servers. */
   source: string;
   pairs: PairResult[];
+  /** Server µs per EVALSHA of the append script and of cut-down versions of it (./scriptCost.ts). */
+  scriptCost: ScriptCostRow[];
   seconds: number;
 }
 
@@ -54,7 +57,9 @@ export async function measureServer(url: string, source: string, options: Interl
         const [session, hand] = sides[spec.id];
         return { spec, session, hand, ratio: compareLatency(session, hand, options.block) };
       });
-      return { server, source, pairs, seconds: (performance.now() - started) / 1000 };
+      log(`${server}: the append script's server time, piece by piece`);
+      const scriptCost = await measureScriptCost(url, { rounds: 6, calls: 2000 });
+      return { server, source, pairs, scriptCost, seconds: (performance.now() - started) / 1000 };
     } finally {
       await variants.close();
     }

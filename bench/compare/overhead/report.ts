@@ -110,6 +110,18 @@ function method(results: OverheadResults): string {
   );
 }
 
+/** The script cost rows of every server side by side: one row per script variant, one column per server. */
+function scriptCostTable(results: OverheadResults): { headers: string[]; rows: string[][] } {
+  const first = results.servers[0]?.scriptCost ?? [];
+  return {
+    headers: ['EVALSHA of', ...results.servers.map((result) => `${result.server} µs/call`)],
+    rows: first.map((row, i) => [row.label, ...results.servers.map((result) => us(result.scriptCost[i]?.usPerCall ?? NaN))]),
+  };
+}
+
+const SCRIPT_COST_NOTE =
+  'Every write is one Lua script (it stamps the info, versions, publishes and checks types and ACL before writing). Redis runs a cached script from its first line on every EVALSHA, so the shared libraries in front of it create their functions again on each call before the script does any work; each `redis.call` then costs about a µs. A MULTI of native commands has neither cost. Removing the per-call definitions needs Redis Functions (`FUNCTION LOAD` once per server, `FCALL`), which this package does not use yet.';
+
 export function renderConsole(results: OverheadResults): string {
   const { machine } = results;
   const missed = results.servers.flatMap((result) => result.pairs).filter((pair) => !met(pair)).length;
@@ -124,6 +136,9 @@ export function renderConsole(results: OverheadResults): string {
     table(PROFILE_HEADERS, profileRows(results), new Set([2, 3, 4])),
     '',
     ...profileSentences(results),
+    '',
+    "The append script's server time, piece by piece (median µs per EVALSHA):",
+    table(scriptCostTable(results).headers, scriptCostTable(results).rows, new Set(results.servers.map((_, i) => i + 1))),
     '',
     `${missed === 0 ? 'All overhead targets met.' : `${missed} overhead target(s) missed.`} Mode runtime ${results.seconds.toFixed(0)} s.`,
   ].join('\n');
@@ -147,6 +162,10 @@ export function renderMarkdown(results: OverheadResults): string {
     markdownTable(PROFILE_HEADERS, profileRows(results), new Set([2, 3, 4])),
     '',
     ...profileSentences(results).map((sentence) => `- ${sentence}`),
+    '',
+    `**The write script's server time, piece by piece** (INFO commandstats µs per EVALSHA, median of interleaved rounds). ${SCRIPT_COST_NOTE}`,
+    '',
+    markdownTable(scriptCostTable(results).headers, scriptCostTable(results).rows, new Set(results.servers.map((_, i) => i + 1))),
     '',
     'The functions behind the client CPU: `npx tsx bench/compare.ts --mode overhead --profile` runs the two default-configuration session variants under the inspector\'s CPU profiler, prints the top self-time functions and writes the `.cpuprofile` to `.tmp/`.',
   ].join('\n');
