@@ -1,4 +1,5 @@
 import { names, PREFIX_AND_LOGGER_HINTS, type Hints, type OptionGroup } from './config/optionNames.js';
+import type { CompressionOptions } from './config/compression.js';
 import type { OverflowPolicy } from './config/limits.js';
 import { CONNECTION_HINTS, CONNECTION_NESTED, type ConnectionOptions } from './connection/connectionOptions.js';
 import type { EncryptionOptions } from './encryption/keyring.js';
@@ -67,6 +68,16 @@ export interface RedisSessionOptions extends ConnectionOptions {
    */
   encryption?: EncryptionOptions;
   /**
+   * Compresses large items at rest (brotli, node:zlib): those whose JSON is at
+   * least `minBytes` (default 1024), when that makes them smaller. Tool outputs
+   * (pages, files, JSON responses) take about 3x less memory. Every method,
+   * change event and CLI command reads compressed and plain entries alike, so
+   * it can be turned on or off at any time. With `encryption`, items are
+   * compressed, then encrypted. `maxItemBytes` applies to the JSON before
+   * compression. `true` for the defaults. See docs/compression.md.
+   */
+  compression?: boolean | CompressionOptions;
+  /**
    * Who the conversation belongs to, for example a user id: recorded by the
    * write that creates it, and the key of the owner's index of conversations
    * (`RedisConversations.list`). Validated like a conversation id. Once a
@@ -98,6 +109,12 @@ const SESSION_HINTS: Hints = {
   maxitemsize: ['maxItemBytes'], maxsize: ['maxItemBytes'],
   events: ['changeEvents'], publish: ['changeEvents'], pubsub: ['changeEvents'],
   key: ENCRYPTION, keys: ENCRYPTION, encryptionkey: ENCRYPTION,
+  compress: ['compression'], gzip: ['compression'], zlib: ['compression'], brotli: ['compression'],
+};
+
+const COMPRESSION_OPTIONS: OptionGroup = {
+  names: names<CompressionOptions>({ minBytes: true }),
+  hints: { threshold: ['minBytes'], minsize: ['minBytes'], min: ['minBytes'], minlength: ['minBytes'] },
 };
 
 const ENCRYPTION_OPTIONS: OptionGroup = {
@@ -111,13 +128,14 @@ export const SESSION_OPTIONS: OptionGroup = {
     conversationId: true, sessionId: true, redisUrl: true, client: true, ttl: true, keyPrefix: true, limit: true,
     logger: true, connectTimeoutMs: true, commandTimeoutMs: true, changeEvents: true, cluster: true, sentinel: true,
     durability: true, tls: true, maxItemBytes: true, maxItems: true, overflow: true, encryption: true, owner: true,
-    title: true, metadata: true,
+    title: true, metadata: true, compression: true,
   }),
   hints: SESSION_HINTS,
   nested: {
     tls: CONNECTION_NESTED.tls,
     durability: CONNECTION_NESTED.durability,
     encryption: ENCRYPTION_OPTIONS,
+    compression: COMPRESSION_OPTIONS,
     cluster: CONNECTION_NESTED.cluster,
     sentinel: CONNECTION_NESTED.sentinel,
   },

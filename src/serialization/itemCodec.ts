@@ -1,11 +1,13 @@
 import type { AgentInputItem } from '@openai/agents';
 import { RedisSessionLimitError } from '../errors.js';
-import { decodeItem, encodeItem } from './codec.js';
+import { COMPRESSED_PREFIX, compressEntry, contentFingerprint, decompressEntry, decompressionLimit } from '../compression/compressedEntry.js';
+import type { CompressionSettings } from '../config/compression.js';
+import { canonicalJson, decodeItem, encodeItem } from './codec.js';
 
 /**
- * How a session turns items into stored entries and back: plain JSON, or
- * JSON encrypted at rest (src/encryption/encryptedCodec.ts). Both check the
- * `maxItemBytes` limit on the JSON before anything is sent.
+ * How a session turns items into stored entries and back: plain JSON (compressed when large, with the `compression`
+ * option), or JSON encrypted at rest (src/encryption/encryptedCodec.ts). Both check the `maxItemBytes` limit on the
+ * JSON, before compression, before anything is sent.
  */
 export interface ItemCodec {
   /**
@@ -46,13 +48,37 @@ export function encodeWithinLimit(item: unknown, position: string, maxItemBytes:
   return json;
 }
 
-/** Items stored as plain JSON text. */
-export function plainCodec(maxItemBytes: number): ItemCodec {
+/**
+ * Parses one stored entry that is not encrypted: plain JSON, or compressed (compression/compressedEntry.ts), whatever
+ * the session's own `compression` option, so that turning compression on or off never hides items. A compressed
+ * entry that is corrupt, or expands past `maxBytes`, is not an item: `undefined`, as for any corrupt entry.
+ */
+export function decodePlainEntry(entry: string, maxBytes: number): AgentInputItem | undefined {
+  if (!entry.startsWith(COMPRESSED_PREFIX)) return decodeItem(entry);
+  const json = decompressEntry(entry, maxBytes);
+  return json === undefined ? undefined : decodeItem(json);
+}
+
+/**
+ * Items stored as plain JSON text; with `compression`, those of at least `compression.minBytes` are stored compressed
+ * when that makes them smaller.
+ */
+export function plainCodec(maxItemBytes: number, compression?: CompressionSettings): ItemCodec {
+  const maxBytes = decompressionLimit(maxItemBytes);
+  const store = (item: unknown, position: string): string => {
+    const json = encodeWithinLimit(item, position, maxItemBytes);
+    return compression === undefined ? json : compressEntry(item, json, compression);
+  };
   return {
-    encode: (items, what = 'item') => items.map((item, index) => encodeWithinLimit(item, `${what} ${index}`, maxItemBytes)),
-    // Expected items were stored before, perhaps under another limit: only their JSON matters.
-    expected: (items, what) => items.map((item, index) => encodeItem(item, `${what} ${index}`)),
-    decode: decodeItem,
+    encode: (items, what = 'item') => items.map((item, index) => store(item, `${what} ${index}`)),
+    // Expected items were stored before, perhaps under another limit, perhaps compressed: "\2<fingerprint>\2<JSON>".
+    // The script compares a compressed entry's fingerprint, a plain entry's text, then JSON value.
+    expected: (items, what) =>
+      items.map((item, index) => {
+        const position = `${what} ${index}`;
+        return `\u0002${contentFingerprint(canonicalJson(item, position))}\u0002${encodeItem(item, position)}`;
+      }),
+    decode: (entry) => decodePlainEntry(entry, maxBytes),
     eventsCarryItems: true,
   };
 }
