@@ -1,5 +1,5 @@
 import type { AgentInputItem } from '@openai/agents';
-import { RedisSessionLimitError } from '../errors.js';
+import { RedisSessionInputError, RedisSessionLimitError } from '../errors.js';
 import { COMPRESSED_PREFIX, compressEntry, contentFingerprint, decompressEntry, decompressionLimit } from '../compression/compressedEntry.js';
 import type { CompressionSettings } from '../config/compression.js';
 import { canonicalJson, decodeItem, encodeItem } from './codec.js';
@@ -31,10 +31,17 @@ export interface ItemCodec {
 /**
  * Serializes one item and checks its size in UTF-8 bytes. `position` names the item in messages.
  *
+ * @throws {RedisSessionInputError} when the item cannot be stored, or its JSON starts as a compressed entry does.
  * @throws {RedisSessionLimitError} when the JSON is larger than `maxItemBytes`.
  */
 export function encodeWithinLimit(item: unknown, position: string, maxItemBytes: number): string {
   const json = encodeItem(item, position);
+  if (json.startsWith(COMPRESSED_PREFIX)) {
+    throw new RedisSessionInputError(
+      `${position} has "$z" as its first key, with a string value: that is how compressed entries are stored, so it would be ` +
+        'read back as one. Rename the field or move it after another. Nothing was written.',
+    );
+  }
   // A UTF-16 code unit is at most 3 UTF-8 bytes: count exactly only when that bound is over the limit.
   if (json.length * 3 > maxItemBytes) {
     const bytes = Buffer.byteLength(json);

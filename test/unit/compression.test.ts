@@ -7,7 +7,7 @@ import { DEFAULT_COMPRESSION_MIN_BYTES, validateCompression } from '../../src/co
 import { DEFAULT_MAX_ITEM_BYTES } from '../../src/config/limits.js';
 import { encryptedCodec } from '../../src/encryption/encryptedCodec.js';
 import { validateEncryption } from '../../src/encryption/keyring.js';
-import { RedisSessionConfigError, RedisSessionIntegrityError, RedisSessionLimitError } from '../../src/errors.js';
+import { RedisSessionConfigError, RedisSessionInputError, RedisSessionIntegrityError, RedisSessionLimitError } from '../../src/errors.js';
 import { parseChangeEvent } from '../../src/events/changeEvent.js';
 import { describeEntry } from '../../src/cli/entries.js';
 import { canonicalJson, encodeItem } from '../../src/serialization/codec.js';
@@ -75,6 +75,14 @@ describe('compressed entries', () => {
     for (const codec of [plain, compressing]) {
       assert.equal(codec.expected([reordered], 'expectedSuffix item')[0], `\u0002${fp}\u0002${encodeItem(reordered, 'item')}`);
     }
+  });
+
+  it('an item whose JSON would start as a compressed entry is refused by every codec', () => {
+    const item = { $z: 'br', fp: 'AAAA', z: '', ...user('x') };
+    for (const codec of [plain, compressing, encryptedCodec(keyring, 'c', 'conv:c', MB)]) assert.throws(() => codec.encode([item]), RedisSessionInputError);
+    // Elsewhere, or with another value, "$z" is an ordinary key.
+    assert.deepEqual(plain.decode(plain.encode([{ ...user('x'), $z: 'br' }])[0]!), { ...user('x'), $z: 'br' });
+    assert.deepEqual(plain.decode(plain.encode([{ $z: 1, ...user('x') }])[0]!), { $z: 1, ...user('x') });
   });
 
   it('maxItemBytes applies to the JSON before compression', () => {
