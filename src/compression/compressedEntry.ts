@@ -46,7 +46,7 @@ export function compressEntry(item: unknown, json: string, settings: Compression
   // The entry is ~45 bytes of fields plus base64 (4 characters per 3 bytes): only worth it when smaller.
   if (Math.ceil(compressed.length / 3) * 4 + 48 >= bytes.length) return json;
   const entry = `${COMPRESSED_PREFIX}${CODEC_NAME}","fp":"${contentFingerprint(canonicalText(item))}","z":"${compressed.toString('base64')}"${clearFields(item)}}`;
-  return entry.length < bytes.length ? entry : json;
+  return Buffer.byteLength(entry) < bytes.length ? entry : json;
 }
 
 /** The fields of a compressed entry, parsed (from its text, or from a change event's item). */

@@ -121,7 +121,8 @@ function decompressItems(items: AgentInputItem[]): AgentInputItem[] | undefined 
   const decoded: AgentInputItem[] = [];
   for (const item of items) {
     const fields = item as { $z?: unknown };
-    if (fields === null || typeof fields !== 'object' || fields.$z === undefined) {
+    // A compressed entry starts with "$z" (a plain item cannot: serialization/itemCodec.ts refuses it); JSON.parse keeps the order.
+    if (fields === null || typeof fields !== 'object' || typeof fields.$z !== 'string' || Object.keys(fields)[0] !== '$z') {
       decoded.push(item);
       continue;
     }

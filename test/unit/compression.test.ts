@@ -142,6 +142,11 @@ describe('change events carry compressed entries, and subscribers get the items'
     assert.deepEqual(parseChangeEvent(event(compressing.encode(items)))?.items, items);
   });
 
+  it('a plain item with a "$z" key after its first one is an ordinary item', () => {
+    const items = [{ ...user('q'), $z: 'br' }, toolResult('c1', page(300))] as AgentInputItem[];
+    assert.deepEqual(parseChangeEvent(event(compressing.encode(items)))?.items, items);
+  });
+
   it('an event with a corrupt compressed item carries its count only (reload with getItems)', () => {
     const [good] = compressing.encode([toolResult('c1', page(300))]);
     const parsed = parseChangeEvent(event([encodeItem(user('q'), 'item'), good!.replace('{"$z":"br"', '{"$z":"xz"')]));
