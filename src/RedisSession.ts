@@ -14,7 +14,7 @@ import { serializeMetadata, validateOwner, validateTitle } from './config/conver
 import { validateLimits } from './config/limits.js';
 import { checkOptionNames } from './config/optionNames.js';
 import { INSPECT_CUSTOM, inspectFacts } from './config/redaction.js';
-import { validateChangeEvents, validateLimit, validateTtl } from './config/options.js';
+import { validateChangeEvents, validateLimit, validateTouch, validateTtl, type TouchOption } from './config/options.js';
 import { connectionOf, type RedisCommandTarget } from './connection/commandTarget.js';
 import { connectionSource, type ConnectionSource } from './connection/connectionSource.js';
 import { isDeadlineError } from './connection/deadline.js';
@@ -34,6 +34,7 @@ import {
 import { prepareMutations } from './history/mutations.js';
 import { readDefaultWindow, trimToSafeBoundary } from './history/safeWindow.js';
 import { prepareTransaction } from './history/transactions.js';
+import { TouchPolicy } from './history/touchPolicy.js';
 import {
   conversationChannel,
   type ChangeListener,
@@ -104,6 +105,8 @@ export class RedisSession
   readonly keys: ConversationKeys;
   /** The sliding expiry in seconds, or `null` when the conversation never expires. */
   readonly ttl: number | null;
+  /** Which reads slide the expiry (the `touch` option): `'always'` unless set. */
+  readonly touch: TouchOption;
   /** The default window of `getItems()`, or `undefined` for the whole history. */
   readonly limit: number | undefined;
   /** Whether every write publishes a change event (the `changeEvents` option). */
@@ -119,6 +122,8 @@ export class RedisSession
   private readonly codec: ItemCodec;
   /** How much of each run's token usage this session's writes have recorded. */
   private readonly usage = new RunUsageTracker();
+  /** When a read slides the expiry (the `touch` option), and when this session last slid it. */
+  private readonly touchPolicy: TouchPolicy;
   /** The `metadata` option as JSON, the base of the first `update()` of a new conversation. */
   private readonly initialMetadata: string | undefined;
   /**
@@ -153,6 +158,8 @@ export class RedisSession
     this.keys = conversationKeys(this.keyPrefix, this.conversationId);
     const ttl = validateTtl(options.ttl);
     this.ttl = ttl === 0 ? null : ttl;
+    this.touch = validateTouch(options.touch, ttl);
+    this.touchPolicy = new TouchPolicy(this.touch, ttl);
     this.limit = options.limit === undefined ? undefined : validateLimit(options.limit, 'limit');
     this.logger = options.logger ?? defaultLogger;
     this.changeEvents = validateChangeEvents(options.changeEvents);
@@ -166,6 +173,7 @@ export class RedisSession
     this.owner = options.owner === undefined ? undefined : validateOwner(options.owner);
     const title = options.title === undefined ? undefined : validateTitle(options.title, 'option');
     this.initialMetadata = options.metadata === undefined ? undefined : serializeMetadata(options.metadata, 'option');
+    this.connection = connectionSource(options);
     this.scriptContext = scriptContext({
       conversationId: this.conversationId,
       keyPrefix: this.keyPrefix,
@@ -179,9 +187,13 @@ export class RedisSession
       owner: this.owner,
       title,
       metadataJson: this.initialMetadata,
+      cluster: this.connection.cluster,
     });
-    this.connection = connectionSource(options);
-    this.ownerIndex = this.owner === undefined ? NO_OWNER_INDEX : ownerIndexLink(this.keyPrefix, this.owner, this.conversationId, this.logger);
+    // On a single server the writing scripts keep the owner's index themselves; on a cluster it is on another slot.
+    this.ownerIndex =
+      this.owner === undefined || this.scriptContext.indexesInScript
+        ? NO_OWNER_INDEX
+        : ownerIndexLink(this.keyPrefix, this.owner, this.conversationId, this.logger);
   }
 
   /**
@@ -200,6 +212,7 @@ export class RedisSession
       keyPrefix: this.keyPrefix,
       redis: this.connection.target,
       ttl: this.ttl,
+      touch: this.touch,
       limit: this.limit,
       maxItems: this.maxItems,
       changeEvents: this.changeEvents,
@@ -226,7 +239,8 @@ export class RedisSession
    * orphaned results instead.
    *
    * Entries that are not valid items (written by something else) are skipped
-   * with a warning. With a TTL, the conversation's expiry slides.
+   * with a warning. With a TTL, the conversation's expiry slides, as the
+   * `touch` option says (by default on every call).
    */
   async getItems(limit?: number, runContext?: RunContext<unknown>): Promise<AgentInputItem[]> {
     this.assertOpen('getItems');
@@ -268,9 +282,11 @@ export class RedisSession
     if (items.length === 0) return;
     const entries = this.codec.encode(items);
     this.logContent('Adding items', items);
+    const sentAt = this.touchPolicy.now();
     await this.recordingUsage(runContext, (usage) =>
       this.execute('addItems', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: false, usage }), IndexUse.Write),
     );
+    this.touchPolicy.slid(sentAt);
   }
 
   /**
@@ -297,15 +313,16 @@ export class RedisSession
    * Always a script (even with change events off), so that a key of another
    * type at the conversation's names is refused rather than deleted.
    *
-   * With an `owner`, a second round trip then removes the conversation from
-   * the owner's index, unless a write re-created it after the clear.
+   * With an `owner`, the conversation leaves the owner's index: in the same
+   * script on a single server; on a cluster, where the index is on another
+   * slot, in a second round trip, unless a write re-created it after the clear.
    *
    * @throws {RedisSessionCommandError} when a key of the conversation holds another type (WRONGTYPE, naming it); nothing is deleted.
    */
   async clearSession(runContext?: RunContext<unknown>): Promise<void> {
     this.usage.observe(runContext);
     this.logger.debug('Clearing Redis session %s', this.keys.items);
-    // With an owner, then its index entry goes, fenced by the clear's time (2 round trips).
+    // With an owner on a cluster, then its index entry goes, fenced by the clear's time (2 round trips).
     await this.execute('clearSession', (redis) => this.ownerIndex.clear(redis, () => scripts.clear.run(redis, this.scriptContext)), null);
   }
 
@@ -321,9 +338,12 @@ export class RedisSession
   async applyHistoryTransaction(args: SessionHistoryTransactionArgs, runContext?: RunContext<unknown>): Promise<void> {
     this.assertOpen('applyHistoryTransaction');
     const prepared = prepareTransaction(args, this.codec);
-    await this.recordingUsage(runContext, (usage) =>
+    const sentAt = this.touchPolicy.now();
+    const outcome = await this.recordingUsage(runContext, (usage) =>
       this.execute('applyHistoryTransaction', (redis) => scripts.applyTransaction.run(redis, this.scriptContext, { ...prepared, usage }), IndexUse.Write),
     );
+    // A duplicate changed nothing, the expiry included.
+    if (outcome === 'applied') this.touchPolicy.slid(sentAt);
   }
 
   /**
@@ -337,9 +357,11 @@ export class RedisSession
       throw new RedisSessionInputError('replaceHistoryWithCompaction expects an array of items. Nothing was written.');
     }
     const entries = this.codec.encode(items);
+    const sentAt = this.touchPolicy.now();
     await this.recordingUsage(runContext, (usage) =>
       this.execute('replaceHistoryWithCompaction', (redis) => scripts.pushItems.run(redis, this.scriptContext, { entries, replace: true, usage }), IndexUse.Write),
     );
+    this.touchPolicy.slid(sentAt);
   }
 
   /**
@@ -414,7 +436,8 @@ export class RedisSession
    * One page of the history for "load more": the first page (no `before`) holds the newest `limit` items
    * (default 20, at most 1000); pass its `cursor` as `before` for the page of the items before them, until the
    * cursor is `null`. Items within a page are oldest first, as `getItems` returns them. One round trip whose
-   * cost depends on `limit`, not on the length of the history; with a TTL, the expiry slides as with `getItems`.
+   * cost depends on `limit`, not on the length of the history; with a TTL, the expiry slides as with `getItems`
+   * (the `touch` option).
    *
    * A cursor stays valid while items are appended (pages do not shift). Items maxItems trimmed are gone: a
    * page then holds what remains. Entries that are not valid items are skipped with a warning.
@@ -428,7 +451,9 @@ export class RedisSession
   async getPage(options?: HistoryPageOptions): Promise<HistoryPage> {
     this.assertOpen('getPage');
     const request = pageRequest(options, this.keys.items);
-    const page = await this.execute('getPage', (redis) => readHistoryPage(redis, this.scriptContext, request));
+    const slideAt = this.touchPolicy.readSlide();
+    const page = await this.execute('getPage', (redis) => readHistoryPage(redis, this.scriptContext, request, slideAt !== undefined));
+    if (slideAt !== undefined) this.touchPolicy.slid(slideAt);
     return { items: this.validItems(page.entries.map((entry) => this.codec.decode(entry))), cursor: page.cursor };
   }
 
@@ -522,12 +547,17 @@ export class RedisSession
 
   /**
    * The newest `count` entries (all when `undefined`), decoded, `undefined` for
-   * an entry that is not a valid item. With a TTL, `slideExpiry` sends the
-   * `touch` script along (pipelined, one round trip): once per getItems() call.
+   * an entry that is not a valid item. With a TTL, `slideExpiry` (once per
+   * getItems() call) sends the `touch` script along (pipelined, one round
+   * trip) when the `touch` option says this read slides the expiry.
    */
   private async readNewest(count: number | undefined, slideExpiry: boolean): Promise<Array<AgentInputItem | undefined>> {
     const start = count === undefined ? 0 : -count;
-    const entries = await this.execute('getItems', (redis) => scripts.touch.readItems(redis, this.scriptContext, { start, slideExpiry }));
+    const slideAt = slideExpiry ? this.touchPolicy.readSlide() : undefined;
+    const entries = await this.execute('getItems', (redis) =>
+      scripts.touch.readItems(redis, this.scriptContext, { start, slideExpiry: slideAt !== undefined }),
+    );
+    if (slideAt !== undefined) this.touchPolicy.slid(slideAt);
     return entries.map((entry) => this.codec.decode(entry));
   }
 

@@ -32,7 +32,7 @@ export { deriveTenantKey, type EncryptionKey, type EncryptionOptions } from './e
 export type { CompressionOptions } from './config/compression.js';
 export { DEFAULT_KEY_PREFIX } from './config/keys.js';
 export { DEFAULT_REDIS_URL, redactRedisUrl } from './connection/redisUrl.js';
-export { MAX_TTL_SECONDS } from './config/options.js';
+export { MAX_TTL_SECONDS, type TouchOption } from './config/options.js';
 export { closeSharedConnections } from './events/shutdown.js';
 export { watchConversations, type WatchConversationsOptions } from './events/watchConversations.js';
 export { MAX_EVENT_ITEMS_BYTES } from './events/changeEvent.js';

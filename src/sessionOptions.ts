@@ -1,6 +1,7 @@
 import { names, PREFIX_AND_LOGGER_HINTS, type Hints, type OptionGroup } from './config/optionNames.js';
 import type { CompressionOptions } from './config/compression.js';
 import type { OverflowPolicy } from './config/limits.js';
+import type { TouchOption } from './config/options.js';
 import { CONNECTION_HINTS, CONNECTION_NESTED, type ConnectionOptions } from './connection/connectionOptions.js';
 import type { EncryptionOptions } from './encryption/keyring.js';
 import type { Logger } from './logger.js';
@@ -20,11 +21,27 @@ export interface RedisSessionOptions extends ConnectionOptions {
   /** Alias of {@link conversationId}, matching the SDK's `MemorySession`. */
   sessionId?: string;
   /**
-   * Expiry in seconds, sliding: every read and write of the conversation sets
-   * every key of it to expire `ttl` seconds later. `undefined` or `null`: never
-   * expires (existing expiry on the keys is left as it is).
+   * Expiry in seconds, sliding: every write of the conversation, and every
+   * read unless the `touch` option says otherwise, sets every key of it to
+   * expire `ttl` seconds later. `undefined` or `null`: never expires (existing
+   * expiry on the keys is left as it is).
    */
   ttl?: number | null;
+  /**
+   * Which reads (`getItems`, `getPage`) slide the expiry of a conversation with a `ttl`; writes always do.
+   *
+   * - `'always'` (default): every read does, sending a small script along with its LRANGE (same round trip).
+   * - `'write'`: reads never do: `getItems` is one LRANGE and writes nothing. A conversation that is only
+   *   read then expires `ttl` seconds after its last write (as Python's `RedisSession`, or connect-redis's
+   *   `disableTouch`).
+   * - `{ intervalSeconds: I }` (whole seconds, 1 to ttl - 1): a read slides the expiry only when this session
+   *   has not slid it (by a read or a write) in the last I seconds; other reads are one LRANGE. A
+   *   conversation read at least every `ttl - I` seconds never expires. The record is per session object:
+   *   each session (and process) slides at most once per interval, and a new session's first read slides.
+   *
+   * Without a `ttl`, `'always'` and `'write'` are accepted and nothing slides; an interval is refused.
+   */
+  touch?: TouchOption;
   /** Prefix of every key; the items live at exactly `keyPrefix + conversationId`. Default `conv:`. */
   keyPrefix?: string;
   /**
@@ -94,6 +111,9 @@ export interface RedisSessionOptions extends ConnectionOptions {
 
 const SECONDS = ['ttl', 'in seconds'] as const;
 const ENCRYPTION = ['encryption', '{ keys: { k1: <32 bytes> }, currentKeyId: "k1" }'] as const;
+const TOUCH_WRITE = ['touch', '"write": reads never slide the expiry'] as const;
+const TOUCH_INTERVAL = ['touch', '{ intervalSeconds: 300 }: a read slides the expiry at most every 300 s'] as const;
+const TOUCH = ['touch', '"always" (the default), "write" or { intervalSeconds: n }'] as const;
 
 const SESSION_HINTS: Hints = {
   ...CONNECTION_HINTS,
@@ -109,7 +129,14 @@ const SESSION_HINTS: Hints = {
   maxitemsize: ['maxItemBytes'], maxsize: ['maxItemBytes'],
   events: ['changeEvents'], publish: ['changeEvents'], pubsub: ['changeEvents'],
   key: ENCRYPTION, keys: ENCRYPTION, encryptionkey: ENCRYPTION,
+  disabletouch: TOUCH_WRITE, notouch: TOUCH_WRITE, touchonread: TOUCH, slideonread: TOUCH, rolling: TOUCH, sliding: TOUCH,
+  touchafter: TOUCH_INTERVAL, touchinterval: TOUCH_INTERVAL, touchintervalseconds: TOUCH_INTERVAL, refreshinterval: TOUCH_INTERVAL,
   compress: ['compression'], gzip: ['compression'], zlib: ['compression'], brotli: ['compression'],
+};
+
+const TOUCH_OPTIONS: OptionGroup = {
+  names: names<Extract<TouchOption, object>>({ intervalSeconds: true }),
+  hints: { interval: ['intervalSeconds', 'in seconds'], seconds: ['intervalSeconds'], every: ['intervalSeconds', 'in seconds'], intervalms: ['intervalSeconds', 'in seconds'], after: ['intervalSeconds', 'in seconds'] },
 };
 
 const COMPRESSION_OPTIONS: OptionGroup = {
@@ -128,13 +155,14 @@ export const SESSION_OPTIONS: OptionGroup = {
     conversationId: true, sessionId: true, redisUrl: true, client: true, ttl: true, keyPrefix: true, limit: true,
     logger: true, connectTimeoutMs: true, commandTimeoutMs: true, changeEvents: true, cluster: true, sentinel: true,
     durability: true, tls: true, maxItemBytes: true, maxItems: true, overflow: true, encryption: true, owner: true,
-    title: true, metadata: true, compression: true,
+    title: true, metadata: true, touch: true, compression: true,
   }),
   hints: SESSION_HINTS,
   nested: {
     tls: CONNECTION_NESTED.tls,
     durability: CONNECTION_NESTED.durability,
     encryption: ENCRYPTION_OPTIONS,
+    touch: TOUCH_OPTIONS,
     compression: COMPRESSION_OPTIONS,
     cluster: CONNECTION_NESTED.cluster,
     sentinel: CONNECTION_NESTED.sentinel,

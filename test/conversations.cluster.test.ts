@@ -130,17 +130,34 @@ describe('one owner’s conversations on all three masters', () => {
     assert.equal(await listing.count({ owner }), 1, 'pruned');
   });
 
-  it('when the index part of a write fails, the write succeeds and the session’s next operation repairs the index', async () => {
+  it('when the index part of a write fails, the write succeeds, warns once, and the session’s next operation repairs the index', async () => {
     const owner = 'dee-cluster';
     const conversationId = (await idsOnEveryMaster('repair', 1)).ids[0]!;
-    const writer = session({ conversationId, owner, logger: { namespace: 't', debug: () => {}, warn: () => {}, error: () => {}, dontLogModelData: true, dontLogToolData: true } });
+    const warnings: string[] = [];
+    const logger = { namespace: 't', debug: () => {}, warn: (message: string) => void warnings.push(message), error: () => {}, dontLogModelData: true, dontLogToolData: true };
+    const writer = session({ conversationId, owner, logger });
     await writer.addItems([user('first')]);
     await raw.del(indexKey(owner));
     await raw.set(indexKey(owner), 'another program');
     await writer.addItems([user('second')]);
     assert.equal((await writer.getItems()).length, 2, 'the write was applied once');
+    assert.equal(warnings.length, 1, `one warning: ${warnings.join(' | ')}`);
+    assert.match(warnings[0]!, /was written, but its owner index .* was not updated .*WRONGTYPE/);
+    await writer.getItems();
+    assert.equal(warnings.length, 1, 'a failing retry does not warn again');
     await raw.del(indexKey(owner));
     await writer.getUsage();
     assert.deepEqual(ids(await listing.list({ owner })), [conversationId]);
+  });
+
+  it('a write the server refused takes its index add back on the index’s node', async () => {
+    const owner = 'eve-cluster';
+    const conversationId = (await idsOnEveryMaster('undo', 1)).ids[1]!;
+    const writer = session({ conversationId, owner, maxItems: 1, overflow: 'reject' });
+    await writer.addItems([user('only')]);
+    const before = await score(owner, conversationId);
+    await pause();
+    await assert.rejects(writer.addItems([user('one too many')]), /HISTORYFULL|maxItems/);
+    assert.equal(await score(owner, conversationId), before, 'a refused write does not move it');
   });
 });

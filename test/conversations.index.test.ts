@@ -4,8 +4,9 @@
  * other conversations are written; deleted, expired and foreign conversations never
  * appear, and their entries are repaired; a clear removes the entry, unless a write
  * re-created the conversation after it; a key of another type at the index is refused
- * before anything is written; and a write whose index part fails still succeeds, the
- * session's next operation repairing the index.
+ * before anything is written. On a single server (this file) the write script keeps the
+ * index itself, so a write whose index part cannot be written is refused whole; the
+ * pipelined index of a cluster, and its repair, are tested in conversations.cluster.test.ts.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -21,7 +22,6 @@ import {
   RedisSessionCursorError,
   RedisSessionInputError,
   type ConversationInfo,
-  type Logger,
   type RedisConversationsOptions,
 } from 'agents-redis-session';
 import { LuaScript } from '../src/scripts/luaScript.js';
@@ -75,26 +75,12 @@ const age = async (owner: string, id: string) => {
 };
 const pause = () => new Promise((resolve) => setTimeout(resolve, 2));
 
-/** A logger in the SDK's shape that records warnings. */
-function warningLogger(): { logger: Logger; warnings: string[] } {
-  const warnings: string[] = [];
-  const logger: Logger = {
-    namespace: 'test:index',
-    debug: () => {},
-    warn: (message: string, ...args: unknown[]) => warnings.push(util.format(message, ...args)),
-    error: () => {},
-    dontLogModelData: true,
-    dontLogToolData: true,
-  };
-  return { logger, warnings };
-}
-
 describe('listing an owner’s conversations', () => {
   it('lists them most recently changed first, with their info; every kind of write moves one to the top', async () => {
     const owner = fixture.uniqueId('owner');
     const [a, b, c] = ['a', 'b', 'c'].map((label) => fixture.session({ conversationId: fixture.uniqueId(label), owner, title: `Chat ${label}` }));
     for (const session of [a!, b!, c!]) {
-      await session.addItems([user('hello'), user('again')]);
+      await session.addItems([user('hello'), session === c ? functionCall('call-c') : user('again')]);
       await pause();
     }
     const listing = conversations();
@@ -114,7 +100,7 @@ describe('listing an owner’s conversations', () => {
       [c!, () => c!.update({ title: 'Renamed' })],
       [a!, () => a!.replaceHistoryWithCompaction([user('compacted')])],
       [b!, () => b!.applyHistoryTransaction({ operationId: 'op-1', transaction: { type: 'append_items', items: [user('tx')] } })],
-      [c!, () => c!.applyHistoryMutations({ mutations: [{ type: 'replace_function_call', callId: 'none', replacement: functionCall('none') }] })],
+      [c!, () => c!.applyHistoryMutations({ mutations: [{ type: 'replace_function_call', callId: 'call-c', replacement: functionCall('call-c', '{"n":2}') }] })],
     ];
     for (const [session, write] of moves) {
       await pause();
@@ -352,8 +338,8 @@ describe('a key of another type at the index', () => {
   });
 });
 
-describe('when the index part of a write fails', () => {
-  it('the write succeeds, warns once, and the session’s next operation (a read) lists it again', async () => {
+describe('on a single server the write script keeps the index itself', () => {
+  it('a user who may not write the owner index: the write is refused, naming the index key, and nothing is written', async () => {
     // A realistic fault: an ACL change leaves the application user read-only access to the owner indexes.
     const user_ = `indexer-${Date.now()}`;
     await fixture.redis.sendCommand(['ACL', 'SETUSER', user_, 'on', '>pw', '~*', '&*', '+@all']);
@@ -361,45 +347,51 @@ describe('when the index part of a write fails', () => {
     url.username = user_;
     url.password = 'pw';
     const owner = fixture.uniqueId('owner');
-    const { logger, warnings } = warningLogger();
-    const session = new RedisSession({ conversationId: fixture.uniqueId('indexed'), owner, redisUrl: url.toString(), logger });
+    const session = new RedisSession({ conversationId: fixture.uniqueId('indexed'), owner, redisUrl: url.toString() });
     try {
       await session.addItems([user('first')]);
       await fixture.redis.sendCommand(['ACL', 'SETUSER', user_, 'resetkeys', '~conv:[^_]*', '~{conv:*}:meta', '%R~conv:__owner__:*']);
-      await fixture.redis.del(indexKey(owner));
-
-      await session.addItems([user('second')]);
-      assert.equal((await session.getItems()).length, 2, 'the write was applied, once');
-      assert.equal(warnings.length, 1, `one warning: ${warnings.join(' | ')}`);
-      assert.match(warnings[0]!, /was written, but its owner index .* was not updated/);
-      assert.doesNotMatch(warnings[0]!, /pw/, 'no secret in the warning');
-      assert.deepEqual(await conversations().list({ owner }), { conversations: [], cursor: null }, 'not listed yet');
-
-      await session.getItems();
-      assert.equal(warnings.length, 1, 'a failing retry does not warn again');
+      const before = await score(owner, session.conversationId);
+      const error = await session.addItems([user('second')]).then(() => undefined, (caught: unknown) => caught);
+      assert.ok(error instanceof RedisSessionCommandError, String(error));
+      assert.match(error.message, /NOPERM/);
+      assert.ok(error.message.includes(indexKey(owner)), error.message);
+      assert.doesNotMatch(error.message, /pw/, 'no secret in the error');
+      assert.equal(await fixture.redis.lLen(session.keys.items), 1, 'nothing was written');
+      assert.equal(await score(owner, session.conversationId), before, 'the index is unchanged');
       await fixture.redis.sendCommand(['ACL', 'SETUSER', user_, 'resetkeys', '~*']);
-      await session.getItems();
-      assert.deepEqual(ids(await conversations().list({ owner })), [session.conversationId], 'the next operation listed it');
+      await session.addItems([user('second')]);
+      assert.equal((await session.getItems()).length, 2);
     } finally {
       await session.close();
       await fixture.redis.sendCommand(['ACL', 'DELUSER', user_]);
     }
   });
 
-  it('a key of another type written at the index after the first write: the write succeeds, and the next write after the repair lists it', async () => {
+  it('a key of another type written at the index after the first write refuses the next write; after the repair it is listed again', async () => {
     const owner = fixture.uniqueId('owner');
-    const { logger, warnings } = warningLogger();
-    const session = fixture.session({ owner, logger });
+    const session = fixture.session({ owner });
     await session.addItems([user('first')]);
     await fixture.redis.del(indexKey(owner));
     await fixture.redis.set(indexKey(owner), 'another program');
-    await session.addItems([user('second')]);
-    assert.equal((await session.getItems()).length, 2);
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /WRONGTYPE/);
+    await assert.rejects(session.addItems([user('second')]), (error: unknown) => error instanceof RedisSessionCommandError && /WRONGTYPE/.test(error.message));
+    assert.equal((await session.getItems()).length, 1, 'nothing was written');
+    assert.equal(await fixture.redis.get(indexKey(owner)), 'another program', 'the key is untouched');
     await fixture.redis.del(indexKey(owner));
-    await fixture.session({ conversationId: session.conversationId, owner }).addItems([user('third')]);
+    await session.addItems([user('second')]);
     assert.deepEqual(ids(await conversations().list({ owner })), [session.conversationId]);
+  });
+
+  it('a clear removes the entry in the same script; clearing a conversation that is gone removes a stale entry', async () => {
+    const owner = fixture.uniqueId('owner');
+    const session = fixture.session({ owner });
+    await session.addItems([user('first')]);
+    assert.notEqual(await score(owner, session.conversationId), null);
+    await session.clearSession();
+    assert.equal(await score(owner, session.conversationId), null);
+    await fixture.redis.zAdd(indexKey(owner), { score: 1, value: session.conversationId });
+    await session.clearSession();
+    assert.equal(await score(owner, session.conversationId), null, 'the stale entry went');
   });
 
   it('a write the server refused takes its index add back: the entry keeps its place, or is not created', async () => {

@@ -11,10 +11,12 @@ import {
   RedisSessionConfigError,
   type RedisSessionOptions,
 } from 'agents-redis-session';
-import { parseCounters } from '../tools/commandStats.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseCounters, sampleCommandOrigins } from '../tools/commandStats.js';
 import { startRedisServer, waitUntil } from './harness/index.js';
 import { useSessionFixture, type RawRedis } from './support/sessionFixture.js';
 import { functionCall, userMessage } from './support/items.js';
+import { assertTtlSince } from './support/ttl.js';
 
 const TTL = 60;
 
@@ -39,6 +41,16 @@ async function assertBothExpireWithin(session: RedisSession, above: number, what
   }
 }
 
+/** Sets both keys of `session` to expire in half the TTL: an operation that slides the expiry puts it back above. */
+async function halveExpiry(session: RedisSession, what: string): Promise<void> {
+  for (const key of session.keys.all) assert.equal(await raw().expire(key, TTL / 2), 1, `${what}: ${key} should exist`);
+}
+
+/** Asserts that neither key's expiry moved since `halveExpiry` ran at `since` (a Date.now() taken just before it). */
+async function assertNotSlid(session: RedisSession, since: number, what: string): Promise<void> {
+  for (const key of session.keys.all) assertTtlSince(await raw().ttl(key), TTL / 2, since, `${what}: ${key} must not have slid`);
+}
+
 describe('RedisSession ttl', () => {
   it('ttl: 60 makes the items and metadata keys expire within (0, 60]', async () => {
     const session = newSession({ ttl: TTL });
@@ -52,31 +64,35 @@ describe('RedisSession ttl', () => {
     await session.close();
   });
 
-  it('every read and write slides the expiry back up to the ttl', async () => {
-    const session = newSession({ ttl: TTL });
-    await session.addItems([userMessage('a'), functionCall('call-1', '{"q":1}'), userMessage('b'), userMessage('c'), userMessage('d')]);
-    await createMeta(session, 'op-setup');
-    const operations: [string, () => Promise<unknown>][] = [
-      ['getItems()', () => session.getItems()],
-      ['getItems(2)', () => session.getItems(2)],
-      ['addItems', () => session.addItems([userMessage('e')])],
-      ['popItem', () => session.popItem()],
-      ['applyHistoryTransaction', () => createMeta(session, 'op-slide')],
-      ['applyHistoryMutations', () =>
-        session.applyHistoryMutations({
-          mutations: [{ type: 'replace_function_call', callId: 'call-1', replacement: functionCall('call-1', '{"q":2}') }],
-        })],
-      ['replaceHistoryWithCompaction', () => session.replaceHistoryWithCompaction([userMessage('summary'), userMessage('kept')])],
-    ];
-    for (const [name, operation] of operations) {
-      // Half the ttl: long enough that the keys outlive a slow operation on a loaded machine,
-      // short enough that a TTL above it proves the operation slid the expiry back up.
-      for (const key of session.keys.all) assert.equal(await raw().expire(key, TTL / 2), 1, `${name}: ${key} should exist`);
-      await operation();
-      await assertBothExpireWithin(session, TTL / 2, name);
-    }
-    await session.close();
-  });
+  for (const touch of [undefined, 'always'] as const) {
+    it(`every read and write slides the expiry back up to the ttl (touch: ${touch ?? 'unset'})`, async () => {
+      const session = newSession({ ttl: TTL, touch });
+      assert.equal(session.touch, 'always');
+      await session.addItems([userMessage('a'), functionCall('call-1', '{"q":1}'), userMessage('b'), userMessage('c'), userMessage('d')]);
+      await createMeta(session, 'op-setup');
+      const operations: [string, () => Promise<unknown>][] = [
+        ['getItems()', () => session.getItems()],
+        ['getItems(2)', () => session.getItems(2)],
+        ['addItems', () => session.addItems([userMessage('e')])],
+        ['popItem', () => session.popItem()],
+        ['applyHistoryTransaction', () => createMeta(session, 'op-slide')],
+        ['applyHistoryMutations', () =>
+          session.applyHistoryMutations({
+            mutations: [{ type: 'replace_function_call', callId: 'call-1', replacement: functionCall('call-1', '{"q":2}') }],
+          })],
+        ['replaceHistoryWithCompaction', () => session.replaceHistoryWithCompaction([userMessage('summary'), userMessage('kept')])],
+        ['getPage()', () => session.getPage()],
+      ];
+      for (const [name, operation] of operations) {
+        // Half the ttl: long enough that the keys outlive a slow operation on a loaded machine,
+        // short enough that a TTL above it proves the operation slid the expiry back up.
+        await halveExpiry(session, name);
+        await operation();
+        await assertBothExpireWithin(session, TTL / 2, name);
+      }
+      await session.close();
+    });
+  }
 
   it('a read of an empty conversation creates no key', async () => {
     const session = newSession({ ttl: TTL });
@@ -188,5 +204,123 @@ describe('RedisSession ttl: atomic with the write', () => {
       inspector.destroy();
       await dedicated.stop();
     }
+  });
+});
+
+describe('RedisSession touch', () => {
+  /** A conversation of two items and a metadata hash, written by a session of its own (whose writes no reader saw). */
+  async function seeded(): Promise<string> {
+    const writer = newSession({ ttl: TTL });
+    await writer.addItems([userMessage('a'), userMessage('b')]);
+    await createMeta(writer, 'op-seed');
+    return writer.conversationId;
+  }
+
+  it("'write': getItems and getPage never slide the expiry; writes still do", async () => {
+    const session = fixture.session({ conversationId: await seeded(), ttl: TTL, touch: 'write' });
+    assert.equal(session.touch, 'write');
+    assert.equal(JSON.parse(JSON.stringify(session)).touch, 'write');
+    const since = Date.now();
+    await halveExpiry(session, 'before the reads');
+    assert.equal((await session.getItems()).length, 3);
+    assert.equal((await session.getItems(1)).length, 1);
+    assert.equal((await session.getPage({ limit: 2 })).items.length, 2);
+    await assertNotSlid(session, since, 'after getItems() and getPage()');
+    await session.addItems([userMessage('c')]);
+    await assertBothExpireWithin(session, TTL / 2, 'addItems with touch "write"');
+  });
+
+  it("'write' and a read of an empty conversation: nothing is created", async () => {
+    const session = newSession({ ttl: TTL, touch: 'write' });
+    assert.deepEqual(await session.getItems(), []);
+    assert.deepEqual((await session.getPage()).items, []);
+    assert.equal(await raw().exists([...session.keys.all]), 0);
+  });
+
+  it('an interval: the first read slides, the next reads within the interval do not', async () => {
+    // 30 s of interval: the reads below take far less, however loaded the machine.
+    const session = fixture.session({ conversationId: await seeded(), ttl: TTL, touch: { intervalSeconds: 30 } });
+    assert.deepEqual(session.touch, { intervalSeconds: 30 });
+    assert.deepEqual(JSON.parse(JSON.stringify(session)).touch, { intervalSeconds: 30 });
+    await halveExpiry(session, 'first read');
+    await session.getItems();
+    await assertBothExpireWithin(session, TTL / 2, 'the first read');
+    const since = Date.now();
+    await halveExpiry(session, 'next reads');
+    await session.getItems();
+    await session.getItems(1);
+    await session.getPage();
+    await assertNotSlid(session, since, 'reads within the interval');
+  });
+
+  it('an interval: getPage slides too when it is the first read', async () => {
+    const session = fixture.session({ conversationId: await seeded(), ttl: TTL, touch: { intervalSeconds: 30 } });
+    await halveExpiry(session, 'first page');
+    await session.getPage();
+    await assertBothExpireWithin(session, TTL / 2, 'the first getPage');
+    const since = Date.now();
+    await halveExpiry(session, 'next read');
+    await session.getItems();
+    await assertNotSlid(session, since, 'getItems within the interval of the page');
+  });
+
+  it('an interval: the first read after the interval slides again', async () => {
+    const session = fixture.session({ conversationId: await seeded(), ttl: TTL, touch: { intervalSeconds: 1 } });
+    await session.getItems();
+    const slidBy = Date.now(); // the slide was sent before this
+    // The condition is time itself: wait until more than the interval has passed since the slide was sent.
+    await sleep(1000 + 100 - (Date.now() - slidBy));
+    await halveExpiry(session, 'after the interval');
+    await session.getItems();
+    await assertBothExpireWithin(session, TTL / 2, 'the first read after the interval');
+  });
+
+  it('an interval: a write restarts it; a duplicate transaction, which slides nothing, does not', async () => {
+    const id = await seeded();
+    const writing = fixture.session({ conversationId: id, ttl: TTL, touch: { intervalSeconds: 30 } });
+    await writing.addItems([userMessage('c')]);
+    const since = Date.now();
+    await halveExpiry(writing, 'after a write');
+    await writing.getItems();
+    await assertNotSlid(writing, since, 'a read within the interval of a write');
+
+    const duplicate = fixture.session({ conversationId: id, ttl: TTL, touch: { intervalSeconds: 30 } });
+    const beforeDuplicate = Date.now();
+    await halveExpiry(duplicate, 'before the duplicate');
+    await createMeta(duplicate, 'op-seed'); // applied by the writer already: changes nothing, expiry included
+    await assertNotSlid(duplicate, beforeDuplicate, 'the duplicate transaction');
+    await duplicate.getItems();
+    await assertBothExpireWithin(duplicate, TTL / 2, 'the first read after a duplicate transaction');
+  });
+
+  it('what getItems sends: LRANGE and the touch script with "always", LRANGE alone with "write" and within an interval', async () => {
+    const id = await seeded();
+    const SAMPLES = 4; // a power of two: the per-operation counts (sums of 1/SAMPLES) come out exact
+    const origins = async (options: RedisSessionOptions) => {
+      const session = fixture.session({ conversationId: id, ttl: TTL, ...options });
+      await session.getItems(); // connects (and, with an interval, slides once)
+      return sampleCommandOrigins(fixture.server.url, raw(), () => session.getItems(), SAMPLES);
+    };
+    const always = await origins({ touch: 'always' });
+    assert.deepEqual(Object.fromEntries(always.sent), { lrange: 1, evalsha: 1 });
+    assert.equal(always.insideLua.get('expire'), 2);
+    for (const touch of ['write', { intervalSeconds: 30 }] as const) {
+      const { sent, insideLua } = await origins({ touch });
+      assert.deepEqual(Object.fromEntries(sent), { lrange: 1 }, `touch ${JSON.stringify(touch)}: sent`);
+      assert.equal(insideLua.size, 0, `touch ${JSON.stringify(touch)}: no script ran`);
+    }
+    // And getPage: its read-only script alone.
+    const page = fixture.session({ conversationId: id, ttl: TTL, touch: 'write' });
+    await page.getPage();
+    const paged = await sampleCommandOrigins(fixture.server.url, raw(), () => page.getPage(), SAMPLES);
+    assert.deepEqual(Object.fromEntries(paged.sent), { evalsha: 1 });
+    assert.equal(paged.insideLua.get('expire'), undefined);
+  });
+
+  it('an interval of at least the ttl, or without a ttl, is refused', () => {
+    for (const options of [{ ttl: TTL, touch: { intervalSeconds: TTL } }, { touch: { intervalSeconds: 30 } }] as RedisSessionOptions[]) {
+      assert.throws(() => fixture.session(options), RedisSessionConfigError);
+    }
+    assert.equal(fixture.session({ touch: 'write' }).touch, 'write');
   });
 });

@@ -7,6 +7,8 @@ import { checkCharacters } from './keys.js';
 export const MAX_OWNER_LENGTH = 256;
 /** Longest title accepted, in characters. */
 export const MAX_TITLE_LENGTH = 1000;
+/** The largest page of `RedisConversations.list`. */
+export const MAX_LIST_LIMIT = 1000;
 /** Largest metadata accepted, in bytes of its JSON (UTF-8). */
 export const MAX_METADATA_BYTES = 8192;
 /** Deepest metadata accepted, the object itself being level 1. */

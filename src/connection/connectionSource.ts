@@ -16,6 +16,11 @@ export interface ConnectionSource {
   readonly endpoint: ConnectionEndpoint | undefined;
   /** The connect and command timeouts, checked (defaults applied). */
   readonly timeouts: ConnectionTimeouts;
+  /**
+   * Whether the keys may live on several servers (a Redis Cluster), so that a script may touch only one slot.
+   * Known before connecting: the `cluster` option, a `redis+cluster://` URL, or a cluster client passed in.
+   */
+  readonly cluster: boolean;
   /** The command target with command timeouts applied: directly once connected, else a promise. */
   commands(): RedisCommandTarget | Promise<RedisCommandTarget>;
   /** The last connection error seen, to explain a timeout. */
@@ -86,12 +91,16 @@ function borrowedClient(client: RedisConnection, timeouts: ConnectionTimeouts, d
     target: 'the client passed in the client option',
     endpoint: undefined,
     timeouts,
+    cluster: isClusterClient(client),
     commands: () => (seenOpen ||= isOpen(client)) ? commands : Promise.reject(notConnected()),
     lastError: () => undefined,
     release: async () => {},
     sharingKey: () => client,
   };
 }
+
+/** Whether a caller's client is a cluster client (`createCluster`): only it has `masters`. */
+const isClusterClient = (client: RedisConnection): boolean => 'masters' in client;
 
 /** Whether a caller's client is open; `true` when it cannot tell (an object with the commands only). */
 const isOpen = (client: RedisConnection): boolean => (client as { isOpen?: unknown }).isOpen !== false;
@@ -132,6 +141,7 @@ function leasedConnection(
     target: endpoint.target,
     endpoint,
     timeouts,
+    cluster: endpoint.cluster,
     commands: () => {
       const target = acquire().target();
       return target instanceof Promise ? target.then(view) : view(target);

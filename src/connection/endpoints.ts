@@ -33,6 +33,11 @@ export interface ConnectionEndpoint {
   readonly target: string;
   /** How many connections may carry one session's commands (more than 1 only for a pool). */
   readonly poolSize: number;
+  /**
+   * Whether the keys live on several servers (a Redis Cluster): then a script may only touch keys of one slot.
+   * One server, a pool of connections to it, or a Sentinel-managed master hold every key.
+   */
+  readonly cluster: boolean;
   /** Creates the (not yet connected) node-redis object; `onError` receives its error events. */
   create(timeouts: ConnectionTimeouts, onError: (error: unknown) => void): OwnedConnection;
   /**
@@ -123,6 +128,7 @@ export function standaloneEndpoint(url: ParsedRedisUrl, tls?: ResolvedTls): Conn
   });
   return endpoint({
     key: identityDigest(['standalone', url.connectionUrl, url.poolSize, tls?.identity]),
+    cluster: false,
     target: url.target,
     poolSize,
     createSubscriber: (timeouts) => createClient(clientOptions(timeouts)),
@@ -164,6 +170,7 @@ export function clusterEndpoint(options: ClusterOptions, tls?: ResolvedTls): Con
   const target = `Redis Cluster ${parsed.map((node) => node.target.replace(/\/0$/, '')).join(', ')}`;
   return endpoint({
     key: identityDigest(['cluster', urls, tls?.identity]),
+    cluster: true,
     target,
     poolSize: 1,
     create: ({ connectTimeoutMs, commandTimeoutMs }, onError) =>
@@ -204,6 +211,7 @@ export function sentinelEndpoint(options: SentinelOptions, tls?: ResolvedTls): C
   const target = `redis+sentinel://${auth}${hosts}/${name}/${database}`;
   return endpoint({
     key: identityDigest(['sentinel', name, nodes, username, password, database, tls?.identity]),
+    cluster: false,
     target,
     poolSize: 1,
     create: ({ connectTimeoutMs, commandTimeoutMs }, onError) =>

@@ -12,6 +12,9 @@ import { defaultLogger, type Logger } from '../logger.js';
 import { SESSION_OPTIONS } from '../sessionOptions.js';
 import { decodeListCursor } from './ownerIndexCursor.js';
 import { countOwnerIndex, listOwnerPage, type ConversationPage } from './ownerIndexListing.js';
+import { MAX_LIST_LIMIT } from '../config/conversationInfo.js';
+
+export { MAX_LIST_LIMIT };
 
 export type { ConversationPage } from './ownerIndexListing.js';
 
@@ -39,9 +42,8 @@ export interface CountConversationsOptions {
   owner: string;
 }
 
-/** The default and largest page of {@link RedisConversations.list}. */
+/** The default page of {@link RedisConversations.list}; the largest is {@link MAX_LIST_LIMIT}. */
 export const DEFAULT_LIST_LIMIT = 20;
-export const MAX_LIST_LIMIT = 1000;
 
 const OPTIONS: OptionGroup = {
   names: names<RedisConversationsOptions>({
@@ -119,7 +121,7 @@ export class RedisConversations {
     this.assertOpen('list');
     const { owner, limit, cursor } = checkListOptions(options);
     const after = cursor === undefined ? undefined : decodeListCursor(cursor);
-    return this.execute('listConversations', (redis) => listOwnerPage(redis, { keyPrefix: this.keyPrefix, owner, limit, after, logger: this.logger }));
+    return this.execute('listConversations', (redis) => listOwnerPage(redis, { keyPrefix: this.keyPrefix, owner, limit, after, logger: this.logger, cluster: this.connection.cluster }));
   }
 
   /**

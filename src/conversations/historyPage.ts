@@ -67,15 +67,20 @@ export function pageRequest(options: unknown, itemsKey: string): PageRequest {
 }
 
 /**
- * Reads one page (lua/readPage-2.lua). With a TTL, the `touch` script goes
- * along, pipelined (one round trip), and slides the expiry as `getItems` does.
+ * Reads one page (lua/readPage-2.lua). With a TTL and `slideExpiry` (the session's `touch` option decides),
+ * the `touch` script goes along, pipelined (one round trip), and slides the expiry as `getItems` does.
  *
  * @throws {RedisSessionCursorError} when the history changed so that the cursor no longer points where it did.
  */
-export async function readHistoryPage(target: RedisCommandTarget, context: ScriptContext, request: PageRequest): Promise<StoredPage> {
+export async function readHistoryPage(
+  target: RedisCommandTarget,
+  context: ScriptContext,
+  request: PageRequest,
+  slideExpiry: boolean,
+): Promise<StoredPage> {
   const read = scripts.readPage.run(target, context, request);
   let page;
-  if (context.ttl === 0) {
+  if (context.ttl === 0 || !slideExpiry) {
     page = await read;
   } else {
     const [paged, touched] = await Promise.allSettled([read, scripts.touch.run(target, context)]);

@@ -6,16 +6,22 @@ import { ownerIndexContext, type OwnerIndexContext } from '../scripts/ownerIndex
  * The per-owner index of conversations, newest first (`RedisConversations`).
  *
  * Each owner has a sorted set, `<prefix>__owner__:{<owner>}` (`ownerIndexKey`):
- * member a conversation id, score its last activity in µs of the writer's
- * clock (`clockMicros`, ownerIndexLink.ts). Its owner is its hash tag, so on a
- * cluster it usually lives on another node than the conversations it lists:
- * the conversation's write stays one atomic script on the conversation's
- * slot, and the index update travels in the same round trip as two native
- * commands (ZSCORE, then ZADD GT: never moves an entry down), pipelined on one
- * connection, or sent in parallel to the index's node on a cluster. (A second
- * script per write cost the server more than both: docs/benchmarks.md.)
+ * member a conversation id, score its last change in µs.
  *
- * What keeps the index right, with no cross-slot script:
+ * On a single server (or Sentinel), a session's writing scripts keep it
+ * themselves (KEYS[3], lib/info.lua): ZADD GT at the script's TIME, ZREM in
+ * the clear script, atomically with the change. Nothing below is needed there
+ * but the listing's check against the conversations (TTL expiry).
+ *
+ * On a cluster its owner (its hash tag) puts it on another slot than the
+ * conversations it lists, usually on another node: the conversation's write
+ * stays one atomic script on the conversation's slot, and the index update is
+ * sent to the index's node in the same round trip, as two native commands
+ * (ZSCORE, then ZADD GT: never moves an entry down), scored by the writer's
+ * clock (`clockMicros`, ownerIndexLink.ts). (A second script per write cost
+ * the server more than both: docs/benchmarks.md.)
+ *
+ * What keeps the index right there, with no cross-slot script:
  * - A write of a session with an owner adds (or moves up) its conversation.
  *   When only the index part fails, the write still succeeds; the session
  *   sends the `add` again with its next operation, and any later write adds

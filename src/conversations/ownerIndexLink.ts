@@ -17,9 +17,10 @@ export const IndexUse = {
 export type IndexUse = (typeof IndexUse)[keyof typeof IndexUse];
 
 /**
- * How one session keeps its conversation in its owner's index (see
- * `ownerIndex.ts`): every write goes with the index `add`, in the same round
- * trip; a clear removes the entry after it. A session without an owner has
+ * How one session on a cluster keeps its conversation in its owner's index
+ * (see `ownerIndex.ts`): every write goes with the index `add`, in the same
+ * round trip; a clear removes the entry after it. A session without an owner,
+ * or on a single server (where its scripts keep the index), has
  * {@link NO_OWNER_INDEX}, which only runs the commands.
  */
 export interface OwnerIndexLink {
@@ -29,7 +30,7 @@ export interface OwnerIndexLink {
   clear(redis: RedisCommandTarget, clear: () => Promise<ClearOutcome>): Promise<ClearOutcome>;
 }
 
-/** The link of a session without an owner: nothing to index. */
+/** The link of a session without an owner, or whose scripts keep the index themselves: nothing to do beside them. */
 export const NO_OWNER_INDEX: OwnerIndexLink = {
   around: (redis, _use, command) => command(redis),
   clear: (_redis, clear) => clear(),

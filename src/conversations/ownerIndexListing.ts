@@ -26,6 +26,8 @@ export interface ListingRequest {
   /** The position the page starts after (a decoded cursor); from the newest when absent. */
   readonly after: OwnerIndexEntry | undefined;
   readonly logger: Logger;
+  /** Whether the keys may be on several servers: then each conversation's info is read on its own node. */
+  readonly cluster: boolean;
 }
 
 /** Index reads per page beyond the first, to fill a page whose entries turned out stale. */
@@ -33,8 +35,9 @@ const EXTRA_ROUNDS = 3;
 
 /**
  * One page of an owner's conversations: a page of ids from the index (newest
- * first, after the cursor), then the info of each, read on its own node (in
- * parallel; pipelined on one connection). An entry whose conversation is gone
+ * first, after the cursor), then their infos: on a single server in one
+ * script call for the whole page, on a cluster one per conversation, each on
+ * its own node (in parallel). An entry whose conversation is gone
  * (deleted, expired) or is not the owner's is left out, and removed from the
  * index once it is old enough (see `ownerIndex.ts`); the page is then filled
  * from further entries, in at most {@link EXTRA_ROUNDS} more reads. A page can
@@ -57,7 +60,7 @@ export async function listOwnerPage(redis: RedisCommandTarget, request: ListingR
     const { nowMicros, entries } = await scripts.listOwner.run(redis, context, { count: wanted + 1, after });
     more = entries.length > wanted;
     const taken = entries.slice(0, wanted);
-    const infos = await Promise.all(taken.map((entry) => readInfo(redis, keyPrefix, entry.id)));
+    const infos = await readInfos(redis, keyPrefix, taken.map((entry) => entry.id), request.cluster);
     taken.forEach((entry, i) => {
       const info = infos[i];
       if (info !== null && info !== undefined && info.owner === owner) {
@@ -83,21 +86,44 @@ export async function countOwnerIndex(redis: RedisCommandTarget, keyPrefix: stri
 }
 
 /**
- * The info of a listed conversation: `null` when it does not exist or its
+ * The info of each listed conversation: `null` when it does not exist or its
  * keys hold other types (written by another program), `undefined` when the
  * id cannot be a conversation id (another program wrote the entry).
  */
-async function readInfo(redis: RedisCommandTarget, keyPrefix: string, id: string): Promise<ConversationInfo | null | undefined> {
-  try {
-    validateConversationId(id);
-  } catch {
-    return undefined;
+async function readInfos(
+  redis: RedisCommandTarget,
+  keyPrefix: string,
+  ids: readonly string[],
+  cluster: boolean,
+): Promise<Array<ConversationInfo | null | undefined>> {
+  const valid = ids.filter(isConversationId);
+  if (cluster) {
+    const infos = new Map(await Promise.all(valid.map(async (id) => [id, await readOnItsNode(redis, keyPrefix, id)] as const)));
+    return ids.map((id) => infos.get(id));
   }
+  if (valid.length === 0) return ids.map(() => undefined);
+  const replies = await scripts.conversationInfos.run(redis, { keys: { all: valid.flatMap((id) => conversationKeys(keyPrefix, id).all) } });
+  const infos = new Map(valid.map((id, i) => [id, typeof replies[i] === 'string' ? null : conversationInfo(id, replies[i]!)] as const));
+  return ids.map((id) => infos.get(id));
+}
+
+/** One conversation's info, read on its own node: `null` when it does not exist or its keys hold other types. */
+async function readOnItsNode(redis: RedisCommandTarget, keyPrefix: string, id: string): Promise<ConversationInfo | null> {
   try {
     return conversationInfo(id, await scripts.conversationInfo.run(redis, { keys: conversationKeys(keyPrefix, id) }));
   } catch (error) {
     if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return null;
     throw error;
+  }
+}
+
+/** Whether an index entry can be a conversation id (another program may have written one that cannot). */
+function isConversationId(id: string): boolean {
+  try {
+    validateConversationId(id);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -2,7 +2,7 @@ import { RedisSessionConflictError } from '../errors.js';
 import type { PreparedTransaction } from '../history/transactions.js';
 import { historyFullError } from './historyFull.js';
 import { sessionArgsFor, type ScriptContext } from './scriptContext.js';
-import { TypedScript } from './typedScript.js';
+import { WritingScript } from './typedScript.js';
 
 /** What `lua/applyTransaction-2.lua` did: applied it, or found it applied already by the same transaction. */
 export type TransactionOutcome = 'applied' | 'duplicate';
@@ -11,7 +11,7 @@ export type TransactionOutcome = 'applied' | 'duplicate';
  * `lua/applyTransaction-2.lua`: applies one idempotent history transaction
  * (`applyHistoryTransaction`).
  */
-export class ApplyTransaction extends TypedScript<ScriptContext, PreparedTransaction & { readonly usage?: string }, TransactionOutcome> {
+export class ApplyTransaction extends WritingScript<PreparedTransaction & { readonly usage?: string }, TransactionOutcome> {
   args(context: ScriptContext, transaction: PreparedTransaction & { readonly usage?: string }): string[] {
     const { operationField, fingerprint, expectedSuffix, replacement, usage } = transaction;
     return [

@@ -1,5 +1,5 @@
 import { sessionArgsFor, type ScriptContext } from './scriptContext.js';
-import { TypedScript } from './typedScript.js';
+import { WritingScript } from './typedScript.js';
 
 /**
  * What `lua/clear-2.lua` did: how many keys it deleted, and the server's time
@@ -16,7 +16,7 @@ export interface ClearOutcome {
  * Always a script, so that a key of another type, or another owner's
  * conversation, is refused rather than deleted.
  */
-export class Clear extends TypedScript<ScriptContext, void, ClearOutcome> {
+export class Clear extends WritingScript<void, ClearOutcome> {
   args(context: ScriptContext): string[] {
     return sessionArgsFor(context);
   }

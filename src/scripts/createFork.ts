@@ -1,7 +1,7 @@
 import { RedisSessionConflictError } from '../errors.js';
 import { historyFullError } from './historyFull.js';
 import { sessionArgsFor, type ScriptContext } from './scriptContext.js';
-import { TypedScript } from './typedScript.js';
+import { WritingScript } from './typedScript.js';
 
 /** What `createFork` writes into the copy. */
 export interface CreateForkInput {
@@ -22,7 +22,7 @@ const EXISTS = 'EXISTS ';
  * conversation with its items, info and parent, all or nothing. Resolves to
  * the length of the copy's history.
  */
-export class CreateFork extends TypedScript<ScriptContext, CreateForkInput, number> {
+export class CreateFork extends WritingScript<CreateForkInput, number> {
   args(context: ScriptContext, { parentId, upTo, title, metadataJson, entries }: CreateForkInput): string[] {
     return [...sessionArgsFor(context, entries), parentId, String(upTo), title ?? '', metadataJson ?? '', ...entries];
   }

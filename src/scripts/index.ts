@@ -1,6 +1,7 @@
+import { MAX_LIST_LIMIT } from '../config/conversationInfo.js';
 import { ApplyTransaction } from './applyTransaction.js';
 import { Clear } from './clear.js';
-import { ConversationInfoScript } from './conversationInfo.js';
+import { ConversationInfoScript, ConversationInfosScript } from './conversationInfo.js';
 import { ListOwner } from './listOwner.js';
 import { CreateFork } from './createFork.js';
 import { ForkSource } from './forkSource.js';
@@ -42,7 +43,7 @@ import { UpdateInfo } from './updateInfo.js';
  * Libraries of helper functions, sent in front of a script in this order:
  * `guards` (every script that writes: it checks the key types, the ACL of
  * every command the call will run, and the version field, before the first
- * write), `sessionArgs` (names the ARGV[1..10] every session script takes),
+ * write), `sessionArgs` (names the ARGV[1..11] every session script takes),
  * `info` (the conversation's info: owner, createdAt, updatedAt, usage, generation),
  * `changeEvents` (plans and publishes the change event), `expiry` (the
  * EXPIRE of both keys), `historyLimit` (scripts that can lengthen the
@@ -66,7 +67,12 @@ export const luaLibraries = {
 
 const { guards, sessionArgs, info, changeEvents, expiry, historyLimit, chunks, jsonValues, ownerIndexType, readConversation } = luaLibraries;
 /** The libraries of every script that writes a conversation for a session. */
-const writing = [guards, sessionArgs, info, changeEvents, expiry] as const;
+const writing = [guards, sessionArgs, ownerIndexType, info, changeEvents, expiry] as const;
+/** The KEYS of a script that writes a conversation: its two keys, and the owner's index when it keeps it (lib/info.lua). */
+const WRITE_KEYS = [2, 3] as const;
+
+/** Reads one conversation's info, or, on a single server, those of a page of conversations: two KEYS each. */
+const conversationInfoLua = new LuaScript('conversationInfo', [2, 2 * (MAX_LIST_LIMIT + 1)], conversationInfoSource, readConversation);
 
 /**
  * The session's Lua scripts, one per file in `./lua`, each named
@@ -78,21 +84,22 @@ const writing = [guards, sessionArgs, info, changeEvents, expiry] as const;
  */
 export const scripts = {
   touch: new Touch(new LuaScript('touch', 2, touchSource, guards, expiry)),
-  pushItems: new PushItems(new LuaScript('pushItems', 2, pushItemsSource, ...writing, historyLimit, chunks)),
-  popItem: new PopItem(new LuaScript('popItem', 2, popItemSource, ...writing)),
-  clear: new Clear(new LuaScript('clear', 2, clearSource, guards, sessionArgs, info, changeEvents)),
+  pushItems: new PushItems(new LuaScript('pushItems', WRITE_KEYS, pushItemsSource, ...writing, historyLimit, chunks)),
+  popItem: new PopItem(new LuaScript('popItem', WRITE_KEYS, popItemSource, ...writing)),
+  clear: new Clear(new LuaScript('clear', WRITE_KEYS, clearSource, guards, sessionArgs, ownerIndexType, info, changeEvents)),
   applyTransaction: new ApplyTransaction(
-    new LuaScript('applyTransaction', 2, applyTransactionSource, ...writing, historyLimit, chunks, jsonValues),
+    new LuaScript('applyTransaction', WRITE_KEYS, applyTransactionSource, ...writing, historyLimit, chunks, jsonValues),
   ),
-  mutateHistory: new MutateHistory(new LuaScript('mutateHistory', 2, mutateHistorySource, ...writing, jsonValues)),
-  updateInfo: new UpdateInfo(new LuaScript('updateInfo', 2, updateInfoSource, ...writing)),
-  conversationInfo: new ConversationInfoScript(new LuaScript('conversationInfo', 2, conversationInfoSource, readConversation)),
+  mutateHistory: new MutateHistory(new LuaScript('mutateHistory', WRITE_KEYS, mutateHistorySource, ...writing, jsonValues)),
+  updateInfo: new UpdateInfo(new LuaScript('updateInfo', WRITE_KEYS, updateInfoSource, ...writing)),
+  conversationInfo: new ConversationInfoScript(conversationInfoLua),
+  conversationInfos: new ConversationInfosScript(conversationInfoLua),
   readUsage: new ReadUsage(new LuaScript('readUsage', 2, readUsageSource)),
   ownerIndex: new OwnerIndexScript(new LuaScript('ownerIndex', 1, ownerIndexSource, guards, ownerIndexType)),
   listOwner: new ListOwner(new LuaScript('listOwner', 1, listOwnerSource, ownerIndexType)),
   readPage: new ReadPage(new LuaScript('readPage', 2, readPageSource, readConversation)),
   forkSource: new ForkSource(new LuaScript('forkSource', 2, forkSourceSource, readConversation)),
-  createFork: new CreateFork(new LuaScript('createFork', 2, createForkSource, ...writing, historyLimit, chunks)),
+  createFork: new CreateFork(new LuaScript('createFork', WRITE_KEYS, createForkSource, ...writing, historyLimit, chunks)),
 } as const;
 
 export { LuaScript } from './luaScript.js';

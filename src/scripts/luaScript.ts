@@ -17,13 +17,13 @@ export class LuaScript {
 
   /**
    * @param name - A name for logs and errors, such as `applyTransaction`.
-   * @param numberOfKeys - How many KEYS the script takes; checked on every call.
+   * @param numberOfKeys - How many KEYS the script takes, or the least and most it takes; checked on every call.
    * @param fileText - The contents of the `.lua` file.
    * @param libraryTexts - The contents of `.lua` files of helper functions that the script calls; sent in front of it.
    */
   constructor(
     readonly name: string,
-    readonly numberOfKeys: number,
+    readonly numberOfKeys: number | readonly [least: number, most: number],
     fileText: string,
     ...libraryTexts: string[]
   ) {
@@ -47,8 +47,9 @@ export class LuaScript {
   }
 
   private arguments(keys: readonly string[], args: readonly string[]): EvalArguments {
-    if (keys.length !== this.numberOfKeys) {
-      throw new Error(`Lua script ${this.name} takes ${this.numberOfKeys} keys, got ${keys.length}`);
+    const [least, most] = typeof this.numberOfKeys === 'number' ? [this.numberOfKeys, this.numberOfKeys] : this.numberOfKeys;
+    if (keys.length < least || keys.length > most) {
+      throw new Error(`Lua script ${this.name} takes ${least === most ? least : `${least} to ${most}`} keys, got ${keys.length}`);
     }
     return { keys: [...keys], arguments: [...args] };
   }
@@ -75,7 +76,8 @@ function namingKeys(error: unknown, keys: readonly string[]): unknown {
   if (!/\bkeys?\b/i.test(error.message)) return error;
   return new Error(
     `NOPERM this user may not read and write every key of this conversation (${keys.join(', ')}): a script needs ` +
-      'both, even for a read with a ttl. Grant read and write access (~pattern, not %R~) to all of them. ' +
+      `${keys.length > 2 ? 'all of them (the last is its owner\'s index)' : 'both'}, even for a read with a ttl. ` +
+      'Grant read and write access (~pattern, not %R~) to all of them. ' +
       `Nothing was changed. (Redis: ${error.message})`,
     { cause: error },
   );

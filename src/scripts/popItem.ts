@@ -1,12 +1,12 @@
 import { sessionArgsFor, type ScriptContext } from './scriptContext.js';
-import { TypedScript } from './typedScript.js';
+import { WritingScript } from './typedScript.js';
 
 /**
  * `lua/popItem-2.lua`: removes and returns the newest entry, or `null` when
  * the history is empty. Always a script: a pop stamps the conversation's info
  * and starts a new generation (history page cursors taken before it fail).
  */
-export class PopItem extends TypedScript<ScriptContext, void, string | null> {
+export class PopItem extends WritingScript<void, string | null> {
   args(context: ScriptContext): string[] {
     return sessionArgsFor(context);
   }

@@ -1,6 +1,6 @@
 import { historyFullError } from './historyFull.js';
 import { sessionArgsFor, type ScriptContext } from './scriptContext.js';
-import { TypedScript } from './typedScript.js';
+import { WritingScript } from './typedScript.js';
 
 /** ARGV[11] of lua/pushItems-2.lua: append to the history, or replace it whole. */
 export const PushMode = { Append: '0', Replace: '1' } as const;
@@ -20,7 +20,7 @@ export interface PushItemsInput {
  * history for them (`replaceHistoryWithCompaction`), all or none.
  * Resolves to the length of the history afterwards.
  */
-export class PushItems extends TypedScript<ScriptContext, PushItemsInput, number> {
+export class PushItems extends WritingScript<PushItemsInput, number> {
   args(context: ScriptContext, { entries, replace, usage }: PushItemsInput): string[] {
     return [...sessionArgsFor(context, entries, usage), replace ? PushMode.Replace : PushMode.Append, ...entries];
   }

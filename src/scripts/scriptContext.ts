@@ -1,4 +1,4 @@
-import type { ConversationKeys } from '../config/keys.js';
+import { ownerIndexKey, type ConversationKeys } from '../config/keys.js';
 import type { OverflowPolicy } from '../config/limits.js';
 import { eventCanCarry, prefixChannel } from '../events/changeEvent.js';
 
@@ -20,11 +20,18 @@ export interface KeysContext {
 }
 
 /**
- * The per-conversation settings every writing script takes as ARGV[1..9]
+ * The per-conversation settings every writing script takes as ARGV[1..11]
  * (named in `lua/lib/sessionArgs.lua`), built once per session (or per CLI
  * command) by {@link scriptContext}. ARGV[10], the usage of one write, is per call.
  */
 export interface ScriptContext extends KeysContext {
+  /**
+   * The KEYS of a writing script: the conversation's two keys, then, when the writes keep the owner's index in
+   * the same script (an owner, on a single server), that index (see `conversations/ownerIndex.ts`).
+   */
+  readonly writeKeys: readonly string[];
+  /** Whether the writing scripts keep the owner's index themselves ({@link writeKeys} holds it). */
+  readonly indexesInScript: boolean;
   /** The sliding expiry in seconds; 0 for none. */
   readonly ttl: number;
   /** What change events carry; a change whose items are too large is sent {@link EventMode.CountOnly}. */
@@ -34,8 +41,10 @@ export interface ScriptContext extends KeysContext {
   readonly overflow: OverflowPolicy;
   /** The session's owner; '' for none. */
   readonly owner: string;
-  /** ARGV[1..9], in the order the scripts read them; ARGV[10] is added per call by {@link sessionArgsFor}. */
+  /** ARGV[1..9], in the order the scripts read them; {@link sessionArgsFor} adds ARGV[10] (per call) and ARGV[11]. */
   readonly sessionArgs: readonly [string, EventMode, string, string, string, OverflowPolicy, string, string, string];
+  /** ARGV[11]: the conversation id, the member of the owner's index. */
+  readonly conversationId: string;
 }
 
 /** The settings a {@link ScriptContext} is built from. */
@@ -58,18 +67,27 @@ export interface ScriptContextSettings {
   readonly title?: string;
   /** The metadata a new conversation starts with, already serialized as a JSON object (default none). */
   readonly metadataJson?: string;
+  /**
+   * Whether the keys may live on several servers (a Redis Cluster; default true, which is right everywhere).
+   * On a single server, a session with an owner keeps the owner's index inside its writing scripts.
+   */
+  readonly cluster?: boolean;
 }
 
 /** Builds the script context of one conversation. */
 export function scriptContext(settings: ScriptContextSettings): ScriptContext {
   const { conversationId, keyPrefix, keys, ttl = 0, changeEvents = false, eventsCarryItems = true, maxItems = 0, overflow = 'trim' } = settings;
-  const { owner = '', title = '', metadataJson = '' } = settings;
+  const { owner = '', title = '', metadataJson = '', cluster = true } = settings;
   const events = !changeEvents ? EventMode.Off : eventsCarryItems ? EventMode.WithItems : EventMode.CountOnly;
   // The event's identity is a JSON fragment the scripts splice into every event they publish.
   const identity = changeEvents ? `"conversationId":${JSON.stringify(conversationId)},"keyPrefix":${JSON.stringify(keyPrefix)}` : '';
   const channel = changeEvents ? prefixChannel(keyPrefix) : '';
+  const indexesInScript = owner !== '' && !cluster;
   return {
     keys,
+    writeKeys: indexesInScript ? [...keys.all, ownerIndexKey(keyPrefix, owner)] : keys.all,
+    indexesInScript,
+    conversationId,
     ttl,
     events,
     maxItems,
@@ -80,12 +98,12 @@ export function scriptContext(settings: ScriptContextSettings): ScriptContext {
 }
 
 /**
- * ARGV[1..10] of a write: the session's arguments, then `usage` (ARGV[10]: the token usage recorded with
- * this write, 'requests,input,output,total,cached,reasoning', or '' for none). Its event carries `entries`
- * unless they are too large.
+ * ARGV[1..11] of a write: the session's arguments, `usage` (ARGV[10]: the token usage recorded with
+ * this write, 'requests,input,output,total,cached,reasoning', or '' for none) and the conversation id.
+ * Its event carries `entries` unless they are too large.
  */
 export function sessionArgsFor(context: ScriptContext, entries: readonly string[] = [], usage = ''): string[] {
   const [ttl, events, ...rest] = context.sessionArgs;
-  if (events !== EventMode.WithItems || eventCanCarry(entries)) return [...context.sessionArgs, usage];
-  return [ttl, EventMode.CountOnly, ...rest, usage];
+  if (events !== EventMode.WithItems || eventCanCarry(entries)) return [...context.sessionArgs, usage, context.conversationId];
+  return [ttl, EventMode.CountOnly, ...rest, usage, context.conversationId];
 }

@@ -7,7 +7,7 @@ import { TypedScript } from './typedScript.js';
 export interface ReadItemsInput {
   /** The LRANGE start: 0 for all, `-count` for the newest `count`. */
   readonly start: number;
-  /** Whether this read slides the expiry (once per getItems call, when the session has a TTL). */
+  /** Whether this read slides the expiry (at most once per getItems call, when the session has a TTL and its `touch` option says so). */
   readonly slideExpiry: boolean;
 }
 
@@ -24,7 +24,8 @@ export class Touch extends TypedScript<ScriptContext, void, void> {
 
   /**
    * The entries from `start` to the newest. Without a TTL (or `slideExpiry`),
-   * one LRANGE. Else the LRANGE and this script, sent together: node-redis
+   * one LRANGE, which checks nothing else (a foreign metadata key goes
+   * unnoticed). Else the LRANGE and this script, sent together: node-redis
    * pipelines them in one write, so this is one round trip, and each keeps its command timeout.
    */
   async readItems(target: RedisCommandTarget, context: ScriptContext, { start, slideExpiry }: ReadItemsInput): Promise<string[]> {

@@ -1,5 +1,6 @@
 import type { RedisCommandTarget } from '../connection/commandTarget.js';
 import type { LuaScript } from './luaScript.js';
+import type { ScriptContext } from './scriptContext.js';
 
 /** What a script call needs at least: its KEYS (a conversation's, or an owner index's). */
 export interface ScriptKeys {
@@ -27,14 +28,29 @@ export abstract class TypedScript<Context extends ScriptKeys, Input, Result> {
     return error;
   }
 
+  /** The KEYS of one call: the context's keys; a writing script adds the owner's index when it keeps it. */
+  keysOf(context: Context): readonly string[] {
+    return context.keys.all;
+  }
+
   /** Runs the script on the conversation's keys. */
   async run(target: RedisCommandTarget, context: Context, input: Input): Promise<Result> {
     let raw: unknown;
     try {
-      raw = await this.lua.run(target, context.keys.all, this.args(context, input));
+      raw = await this.lua.run(target, this.keysOf(context), this.args(context, input));
     } catch (error) {
       throw this.refusal(error, input);
     }
     return this.reply(raw, input);
+  }
+}
+
+/**
+ * A script that writes a conversation for a session: its KEYS are the context's {@link ScriptContext.writeKeys}
+ * (with the owner's index when the script keeps it).
+ */
+export abstract class WritingScript<Input, Result> extends TypedScript<ScriptContext, Input, Result> {
+  override keysOf(context: ScriptContext): readonly string[] {
+    return context.writeKeys;
   }
 }

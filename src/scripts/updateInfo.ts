@@ -1,5 +1,5 @@
 import { sessionArgsFor, type ScriptContext } from './scriptContext.js';
-import { TypedScript } from './typedScript.js';
+import { WritingScript } from './typedScript.js';
 
 /** One call of `lua/updateInfo-2.lua`. */
 export interface UpdateInfoInput {
@@ -16,7 +16,7 @@ export interface UpdateInfoInput {
 export type UpdateOutcome = 'updated' | 'conflict';
 
 /** `lua/updateInfo-2.lua`: sets or removes a conversation's title and metadata, atomically (`update`). */
-export class UpdateInfo extends TypedScript<ScriptContext, UpdateInfoInput, UpdateOutcome> {
+export class UpdateInfo extends WritingScript<UpdateInfoInput, UpdateOutcome> {
   args(context: ScriptContext, { title, metadata }: UpdateInfoInput): string[] {
     const titleArg = title === undefined ? '' : title === null ? '-' : `=${title}`;
     const expected = metadata === undefined ? '' : `=${metadata.stored ?? ''}`;

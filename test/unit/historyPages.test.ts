@@ -168,7 +168,7 @@ describe('createFork wrapper', () => {
   it("sends the copy's session arguments, then parent, upTo, title, metadata and the entries", async () => {
     const redis = fakeTarget(2);
     assert.equal(await script.run(redis.target, context, input), 2);
-    assert.deepEqual(redis.calls[0]!.arguments, [...context.sessionArgs, '', 'src', '2', '', '{"a":1}', 'e1', 'e2']);
+    assert.deepEqual(redis.calls[0]!.arguments, [...context.sessionArgs, '', 'user-1', 'src', '2', '', '{"a":1}', 'e1', 'e2']);
   });
 
   it('EXISTS is a RedisSessionConflictError, HISTORYFULL a RedisSessionLimitError', async () => {

@@ -55,6 +55,9 @@ describe('unknown RedisSession options', () => {
     ['comandTimeoutMs', 'commandTimeoutMs'],
     ['ssl', 'tls'],
     ['redisClient', 'client'],
+    ['disableTouch', 'touch'],
+    ['touchAfter', 'touch'],
+    ['rolling', 'touch'],
   ];
   for (const [wrong, right] of HINTS) {
     it(`${wrong}: did you mean ${right}?`, () => {
@@ -100,6 +103,8 @@ describe('unknown RedisSession options', () => {
       [{ cluster: { rootNodes: [{ host: '127.0.0.1', port: 7000 }] } }, /"cluster\.rootNodes\[0\]\.host": did you mean "url"/],
       [{ sentinel: { masterName: 'm', sentinelRootNodes: [{ host: 'h', port: 1 }] } }, /"sentinel\.masterName": did you mean "name"/],
       [{ sentinel: { name: 'm', sentinelRootNodes: [{ hostname: 'h', port: 1 }] } }, /"sentinel\.sentinelRootNodes\[0\]\.hostname": did you mean "host"/],
+      [{ ttl: 60, touch: { interval: 5 } }, /"touch\.interval": did you mean "intervalSeconds" \(in seconds\)/],
+      [{ ttl: 60, touch: { intervalSecond: 5 } }, /"touch\.intervalSecond": did you mean "intervalSeconds"/],
     ];
     for (const [options, message] of cases) assert.match(refusal(options), message);
   });
@@ -120,6 +125,7 @@ describe('unknown RedisSession options', () => {
       maxItemBytes: 1024,
       maxItems: 100,
       overflow: 'trim',
+      touch: { intervalSeconds: 30 },
       encryption: { keys: { k1: Buffer.alloc(32, 1) }, currentKeyId: 'k1', allowPlaintext: false },
     });
     assert.equal(session.conversationId, 'known-options');

@@ -9,7 +9,7 @@ import { conversationKeys, validateConversationId, validateKeyPrefix } from '../
 import { DEFAULT_MAX_ITEM_BYTES, validateLimits } from '../../src/config/limits.js';
 import { checkOptionNames } from '../../src/config/optionNames.js';
 import { SESSION_OPTIONS } from '../../src/sessionOptions.js';
-import { MAX_TTL_SECONDS, validateChangeEvents, validateLimit, validateTimeout, validateTtl } from '../../src/config/options.js';
+import { MAX_TTL_SECONDS, validateChangeEvents, validateLimit, validateTimeout, validateTouch, validateTtl } from '../../src/config/options.js';
 import { assertConfigError } from '../support/configError.js';
 
 describe('validateTtl', () => {
@@ -32,6 +32,55 @@ describe('validateTtl', () => {
     ] as const) {
       assertConfigError(() => validateTtl(value), new RegExp(`ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}.*got ${shown}\\.`));
     }
+  });
+});
+
+describe('validateTouch', () => {
+  it('takes "always" (the default), "write", or whole seconds of interval below the ttl', () => {
+    assert.equal(validateTouch(undefined, 60), 'always');
+    assert.equal(validateTouch('always', 60), 'always');
+    assert.equal(validateTouch('write', 60), 'write');
+    const given = { intervalSeconds: 59 };
+    const checked = validateTouch(given, 60);
+    assert.deepEqual(checked, { intervalSeconds: 59 });
+    assert.notEqual(checked, given, 'a copy, which later changes of the caller\'s object cannot move');
+    assert.ok(Object.isFrozen(checked));
+    assert.deepEqual(validateTouch({ intervalSeconds: 1 }, 2), { intervalSeconds: 1 });
+  });
+
+  it('without a ttl: "always" and "write" are accepted (nothing slides), an interval is refused', () => {
+    assert.equal(validateTouch(undefined, 0), 'always');
+    assert.equal(validateTouch('write', 0), 'write');
+    assertConfigError(() => validateTouch({ intervalSeconds: 5 }, 0), /touch: \{ intervalSeconds \} needs a ttl.*Set ttl \(in seconds\), or drop the touch option/);
+  });
+
+  it('refuses other forms, describing the value without showing it', () => {
+    for (const [value, shown] of [
+      ['never', 'a string'],
+      ['', 'an empty string'],
+      [true, 'a boolean'],
+      [300, 'the number 300'],
+      [null, 'null'],
+      [['write'], 'an array'],
+    ] as const) {
+      assertConfigError(() => validateTouch(value, 60), new RegExp(`touch must be "always" .*"write" .*\\{ intervalSeconds: n \\}.*; got ${shown}\\.`));
+    }
+  });
+
+  it('refuses an interval that is not whole seconds from 1, or not below the ttl', () => {
+    for (const [value, shown] of [
+      [0, 'the number 0'],
+      [-5, 'the number -5'],
+      [1.5, 'the number 1.5'],
+      [Number.NaN, 'NaN'],
+      ['300', 'a string'],
+      [undefined, 'none'],
+    ] as const) {
+      assertConfigError(() => validateTouch({ intervalSeconds: value }, 60), new RegExp(`touch.intervalSeconds must be a whole number of seconds, at least 1 and less than ttl; got ${shown}\\.`));
+    }
+    assertConfigError(() => validateTouch({ intervalSeconds: 60 }, 60), /touch.intervalSeconds must be less than ttl \(60\); got the number 60\..*every ttl - I seconds never expires.*for example to 6, or use touch: "write"/);
+    assertConfigError(() => validateTouch({ intervalSeconds: 3600 }, 600), /less than ttl \(600\); got the number 3600/);
+    assertConfigError(() => validateTouch({ intervalSeconds: 1 }, 1), /less than ttl \(1\).*With a ttl of 1 second, use "always" or "write"/);
   });
 });
 

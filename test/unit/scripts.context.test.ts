@@ -9,8 +9,8 @@ import {
   type ScriptContextSettings,
 } from '../../src/scripts/scriptContext.js';
 
-// Unit tests (no Redis) of the per-conversation script context: the ARGV[1..6] every writing script takes
-// (named in src/scripts/lua/lib/sessionArgs.lua), and the per-call ARGV[10] (usage).
+// Unit tests (no Redis) of the per-conversation script context: the ARGV[1..11] every writing script takes
+// (named in src/scripts/lua/lib/sessionArgs.lua), with the per-call ARGV[10] (usage), and its KEYS.
 
 const keys = conversationKeys('conv:', 'user-1');
 const settings = (more: Partial<ScriptContextSettings> = {}) => scriptContext({ conversationId: 'user-1', keyPrefix: 'conv:', keys, ...more });
@@ -48,8 +48,8 @@ describe('script context', () => {
     const context = settings({ ttl: 60, changeEvents: true });
     const large = ['x'.repeat(MAX_EVENT_ITEMS_BYTES + 1)];
     assert.equal(sessionArgsFor(context, ['x'.repeat(MAX_EVENT_ITEMS_BYTES)])[1], EventMode.WithItems, 'exactly the limit fits');
-    assert.deepEqual(sessionArgsFor(context, ['{"a":1}']), [...context.sessionArgs, '']);
-    assert.deepEqual(sessionArgsFor(context, large), ['60', '2', IDENTITY, 'conv:__events__', '0', 'trim', '', '', '', '']);
+    assert.deepEqual(sessionArgsFor(context, ['{"a":1}']), [...context.sessionArgs, '', 'user-1']);
+    assert.deepEqual(sessionArgsFor(context, large), ['60', '2', IDENTITY, 'conv:__events__', '0', 'trim', '', '', '', '', 'user-1']);
     // Exactly at the limit counts the commas between items: two items of half the limit do not fit.
     const half = 'y'.repeat(MAX_EVENT_ITEMS_BYTES / 2);
     assert.equal(sessionArgsFor(context, [half, half])[1], EventMode.CountOnly);
@@ -57,7 +57,7 @@ describe('script context', () => {
     // Multi-byte characters count as their UTF-8 bytes.
     assert.equal(sessionArgsFor(context, ['é'.repeat(MAX_EVENT_ITEMS_BYTES / 2 + 1)])[1], EventMode.CountOnly);
     // Off and count-only stay as they are.
-    assert.deepEqual(sessionArgsFor(settings(), large), [...settings().sessionArgs, '']);
+    assert.deepEqual(sessionArgsFor(settings(), large), [...settings().sessionArgs, '', 'user-1']);
     assert.equal(sessionArgsFor(settings({ changeEvents: true, eventsCarryItems: false }), ['{}'])[1], EventMode.CountOnly);
   });
 
@@ -68,10 +68,20 @@ describe('script context', () => {
     assert.equal(context.sessionArgs[0], '0');
   });
 
-  it('owner, initial title and metadata are ARGV[7..9]; the usage of one write is ARGV[10]', () => {
+  it('owner, initial title and metadata are ARGV[7..9]; the usage of one write is ARGV[10]; the id ARGV[11]', () => {
     const context = settings({ owner: 'ada', title: 'Trip', metadataJson: '{"tag":1}' });
     assert.deepEqual(context.sessionArgs.slice(6), ['ada', 'Trip', '{"tag":1}']);
     assert.equal(context.owner, 'ada');
-    assert.deepEqual(sessionArgsFor(context, ['{}'], '1,10,5,15,0,0').slice(6), ['ada', 'Trip', '{"tag":1}', '1,10,5,15,0,0']);
+    assert.deepEqual(sessionArgsFor(context, ['{}'], '1,10,5,15,0,0').slice(6), ['ada', 'Trip', '{"tag":1}', '1,10,5,15,0,0', 'user-1']);
+  });
+
+  it('a write keeps the owner index in its script only with an owner on a single server (KEYS[3])', () => {
+    const two = ['conv:user-1', '{conv:user-1}:meta'];
+    assert.deepEqual(settings({ owner: 'ada', cluster: false }).writeKeys, [...two, 'conv:__owner__:{ada}']);
+    assert.equal(settings({ owner: 'ada', cluster: false }).indexesInScript, true);
+    assert.deepEqual(settings({ owner: 'ada', cluster: true }).writeKeys, two);
+    assert.deepEqual(settings({ owner: 'ada' }).writeKeys, two, 'unknown topology: the pipelined index, right everywhere');
+    assert.deepEqual(settings({ cluster: false }).writeKeys, two, 'no owner, no index');
+    assert.equal(settings({ cluster: false }).indexesInScript, false);
   });
 });

@@ -21,10 +21,10 @@ const keys = conversationKeys('conv:', 'user-1');
 const KEYS = ['conv:user-1', '{conv:user-1}:meta'];
 const context = (more: Partial<ScriptContextSettings> = {}) => scriptContext({ conversationId: 'user-1', keyPrefix: 'conv:', keys, ...more });
 const IDENTITY = '"conversationId":"user-1","keyPrefix":"conv:"';
-/** ARGV[1..10] of a session with a TTL of 60 s and change events on, and no owner, initial info or usage. */
-const EVENTS_ON = ['60', '1', IDENTITY, 'conv:__events__', '0', 'trim', '', '', '', ''];
-/** ARGV[1..10] of the defaults (no TTL, no events). */
-const DEFAULTS = ['0', '0', '', '', '0', 'trim', '', '', '', ''];
+/** ARGV[1..11] of a session with a TTL of 60 s and change events on, and no owner, initial info or usage. */
+const EVENTS_ON = ['60', '1', IDENTITY, 'conv:__events__', '0', 'trim', '', '', '', '', 'user-1'];
+/** ARGV[1..11] of the defaults (no TTL, no events). */
+const DEFAULTS = ['0', '0', '', '', '0', 'trim', '', '', '', '', 'user-1'];
 const lua = (name: string) => new LuaScript(name, 2, 'return 1');
 
 type Reply = unknown | Error;
@@ -79,7 +79,7 @@ describe('pushItems', () => {
   it('the usage of the write is ARGV[10]', async () => {
     const redis = fakeTarget(1);
     await script.run(redis.target, context(), { entries: ['a'], replace: false, usage: '1,10,5,15,0,0' });
-    assert.deepEqual(redis.argv(), [...DEFAULTS.slice(0, 9), '1,10,5,15,0,0', '0', 'a']);
+    assert.deepEqual(redis.argv(), [...DEFAULTS.slice(0, 9), '1,10,5,15,0,0', 'user-1', '0', 'a']);
   });
 
   it('a HISTORYFULL reply becomes a RedisSessionLimitError naming the session method', async () => {
@@ -127,7 +127,7 @@ describe('popItem', () => {
   it('with no TTL and no events, is still the script (a pop stamps the info and starts a new generation)', async () => {
     const redis = fakeTarget(null);
     assert.equal(await script.run(redis.target, context({ maxItems: 5 })), null);
-    assert.deepEqual(redis.argv(), ['0', '0', '', '', '5', 'trim', '', '', '', '']);
+    assert.deepEqual(redis.argv(), ['0', '0', '', '', '5', 'trim', '', '', '', '', 'user-1']);
   });
 });
 
@@ -143,7 +143,7 @@ describe('clear', () => {
     const script = new Clear(lua('clear'));
     const redis = fakeTarget([1, '1']);
     await script.run(redis.target, context({ changeEvents: true, owner: 'ada' }));
-    assert.deepEqual(redis.argv(), ['0', '1', IDENTITY, 'conv:__events__', '0', 'trim', 'ada', '', '', '']);
+    assert.deepEqual(redis.argv(), ['0', '1', IDENTITY, 'conv:__events__', '0', 'trim', 'ada', '', '', '', 'user-1']);
   });
 });
 

@@ -2,8 +2,8 @@
  * `addItems` with an `owner` against the same call without one: one item of about 400 B per call,
  * sequential, in interleaved blocks, for the default session configuration (change events on) and
  * for `changeEvents: false`. With an owner, the write also records the owner (field `o` of the
- * metadata hash, in the same script) and adds the conversation to its owner's index (a ZADD to
- * another key, pipelined with the script: still one round trip).
+ * metadata hash, in the same script) and adds the conversation to its owner's index (on this single
+ * server a ZADD inside the same script; on a cluster a ZADD pipelined beside it: one round trip either way).
  */
 import type { AgentInputItem } from '@openai/agents';
 import { RedisSession } from '../../../dist/index.js';

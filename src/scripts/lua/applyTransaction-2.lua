@@ -5,16 +5,17 @@
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
+  KEYS[3]  optional: the owner's index, kept in this script on a single server (lib/info.lua)
 
-  ARGV[1..10]          the session's arguments (named by lib/sessionArgs.lua: ttl,
+  ARGV[1..11]          the session's arguments (named by lib/sessionArgs.lua: ttl,
                        change events, maxItems, overflow, owner, initial info, usage)
-  ARGV[11]             metadata field that records the operation ("op:" .. operationId)
-  ARGV[12]             fingerprint of the transaction (a hash of its canonical JSON)
-  ARGV[13]             S, the length of the expected suffix
-  ARGV[14 .. 13+S]     the expected suffix, oldest first: "\2fp\2json" (the item's content fingerprint,
+  ARGV[12]             metadata field that records the operation ("op:" .. operationId)
+  ARGV[13]             fingerprint of the transaction (a hash of its canonical JSON)
+  ARGV[14]             S, the length of the expected suffix
+  ARGV[15 .. 14+S]     the expected suffix, oldest first: "\2fp\2json" (the item's content fingerprint,
                        which a compressed entry carries, and its JSON), or, from an
                        encrypting session, "\1kid=fp\1kid=fp\1" (the item's fingerprint under each key)
-  ARGV[14+S .. n]      the replacement items, serialized, oldest first
+  ARGV[15+S .. n]      the replacement items, serialized, oldest first
 
   Returns: 'applied', 'duplicate' (same operation id and transaction: nothing to do),
   'reused' (same operation id, different transaction), 'mismatch' (the suffix differs),
@@ -26,10 +27,10 @@
   change event carries the replacement items and how many were removed.
   Cost: O(S + M), independent of the length of the history.
 ]]
-local field = ARGV[11]
-local fingerprint = ARGV[12]
-local suffixLength = tonumber(ARGV[13])
-local firstExpected = 14
+local field = ARGV[12]
+local fingerprint = ARGV[13]
+local suffixLength = tonumber(ARGV[14])
+local firstExpected = 15
 local firstItem = firstExpected + suffixLength
 
 local refused, length, version = readKeys()

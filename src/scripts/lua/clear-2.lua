@@ -9,8 +9,10 @@
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
+  KEYS[3]  optional: the owner's index, kept in this script on a single server (lib/info.lua): the
+           conversation's entry is removed with it
 
-  ARGV[1..10]  the session's arguments, named by lib/sessionArgs.lua; only the
+  ARGV[1..11]  the session's arguments, named by lib/sessionArgs.lua; only the
                change events (eventsOn, eventIdentity, prefixChannel) and the owner are used
 
   Another owner's conversation is refused (OWNER, lib/info.lua); counters that
@@ -23,21 +25,31 @@
 ]]
 local refused, itemsType, metaType = refuseForeignKeys()
 if refused then return refused end
+refused = refuseForeignIndex()
+if refused then return refused end
 need(nil, 'TIME')
 refused = refuseUnsafe()
 if refused then return refused end
-local time = redis.call('TIME')
-local micros = time[1] .. string.format('%06d', tonumber(time[2]))
-if itemsType == 'none' and metaType == 'none' then return { 0, micros } end
+local _, micros = serverTime()
 if metaType == 'hash' then
   refused = ownerRefusal(redis.call('HGET', KEYS[2], 'o'))
   if refused then return refused end
+end
+if ownerIndex then need(nil, 'ZREM', ownerIndex, conversationId) end
+if itemsType == 'none' and metaType == 'none' then
+  refused = refuseUnsafe()
+  if refused then return refused end
+  -- Nothing to delete; an entry left in the index (a write whose script was refused elsewhere) goes.
+  if ownerIndex then redis.call('ZREM', ownerIndex, conversationId) end
+  return { 0, micros }
 end
 need(nil, 'DEL', KEYS[1], KEYS[2])
 planEvent(false)
 refused = refuseUnsafe()
 if refused then return refused end
 
+-- The conversation is gone, and so is its entry in the owner's index (when this script keeps it).
+if ownerIndex then redis.call('ZREM', ownerIndex, conversationId) end
 if not eventsOn then return { redis.call('DEL', KEYS[1], KEYS[2]), micros } end
 local count = 0
 if itemsType == 'list' then count = redis.call('LLEN', KEYS[1]) end

@@ -6,10 +6,11 @@
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
+  KEYS[3]  optional: the owner's index, kept in this script on a single server (lib/info.lua)
 
-  ARGV[1..10]  the session's arguments, named by lib/sessionArgs.lua (maxItems,
+  ARGV[1..11]  the session's arguments, named by lib/sessionArgs.lua (maxItems,
                overflow, initial info and usage unused: a mutation never lengthens the history)
-  then, from ARGV[11], for each mutation, three arguments:
+  then, from ARGV[12], for each mutation, three arguments:
     a plain-text needle (the callId as a JSON string) that every matching entry contains,
     the callId (unused: its UTF-8 form cannot hold a lone surrogate; the needle's JSON can),
     the serialized replacement item.
@@ -20,7 +21,7 @@
   'mutation' change event carries it as its count (and no items: reload them).
   Cost: O(N) in the length of the history: a mutation has to find its item.
 ]]
-local FIRST_MUTATION, PER_MUTATION = 11, 3
+local FIRST_MUTATION, PER_MUTATION = 12, 3
 
 local refused, length, version = readKeys()
 if refused then return refused end

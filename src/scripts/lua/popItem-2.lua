@@ -5,8 +5,9 @@
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
+  KEYS[3]  optional: the owner's index, kept in this script on a single server (lib/info.lua)
 
-  ARGV[1..10]  the session's arguments, named by lib/sessionArgs.lua: ttl,
+  ARGV[1..11]  the session's arguments, named by lib/sessionArgs.lua: ttl,
                change events (eventsOn, eventsCarryItems, eventIdentity,
                prefixChannel) and owner; the others are unused
 

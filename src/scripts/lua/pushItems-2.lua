@@ -7,11 +7,12 @@
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
+  KEYS[3]  optional: the owner's index, kept in this script on a single server (lib/info.lua)
 
-  ARGV[1..10]  the session's arguments (named by lib/sessionArgs.lua: ttl,
+  ARGV[1..11]  the session's arguments (named by lib/sessionArgs.lua: ttl,
                change events, maxItems, overflow, owner, initial info, usage)
-  ARGV[11]     "1" to replace the whole history, "0" to append
-  ARGV[12..n]  serialized items, oldest first
+  ARGV[12]     "1" to replace the whole history, "0" to append
+  ARGV[13..n]  serialized items, oldest first
 
   Stamps the conversation's info (lib/info.lua): createdAt when new, updatedAt,
   the usage of this write; a replacement starts a new generation.
@@ -24,8 +25,8 @@
   how many ("trimmed").
   Cost: O(N) in the items written (plus the items dropped, when replacing or trimming).
 ]]
-local replace = ARGV[11] == '1'
-local firstItem = 12
+local replace = ARGV[12] == '1'
+local firstItem = 13
 local adding = #ARGV - firstItem + 1
 
 local refused, storedLength, version = readKeys()

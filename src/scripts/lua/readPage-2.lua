@@ -1,7 +1,8 @@
 --[[
   Reads one page of a conversation's history for getPage ("load more"):
   pages go from the newest items to the oldest. A read: it writes nothing
-  (getPage slides the expiry with touch-2.lua, pipelined beside it).
+  (getPage slides the expiry with touch-2.lua, pipelined beside it, when
+  the session's `touch` option says this read does).
 
   Positions are absolute, counted from the first item ever written:
   position = h + list index, where h (metadata hash field, lib/info.lua)

@@ -4,6 +4,9 @@
   back to back. (Not MULTI: node-redis applies no command timeout to a
   MULTI, which would then wait forever while Redis is down.) Reading through
   Lua instead would copy every item into Lua and back, several times slower.
+  Sent only with the reads the session's `touch` option picks ('always':
+  every read; 'write': none; an interval: at most one per interval); the
+  other reads are the LRANGE alone.
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)

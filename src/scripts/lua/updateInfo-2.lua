@@ -10,22 +10,23 @@
 
   KEYS[1]  items list      (prefix .. id)
   KEYS[2]  metadata hash   ({prefix .. id}:meta)
+  KEYS[3]  optional: the owner's index, kept in this script on a single server (lib/info.lua)
 
-  ARGV[1..10]  the session's arguments (named by lib/sessionArgs.lua: ttl,
+  ARGV[1..11]  the session's arguments (named by lib/sessionArgs.lua: ttl,
                change events, owner, initial info; usage unused)
-  ARGV[11]     the title: '' to leave it, '=' .. title to set it, '-' to remove it
-  ARGV[12]     '' to leave the metadata; else '=' .. the stored metadata the merge was computed from
+  ARGV[12]     the title: '' to leave it, '=' .. title to set it, '-' to remove it
+  ARGV[13]     '' to leave the metadata; else '=' .. the stored metadata the merge was computed from
                ('=' alone: there was none)
-  ARGV[13]     the new metadata (a JSON object), or '' to remove it
+  ARGV[14]     the new metadata (a JSON object), or '' to remove it
 
   Returns: 'updated' or 'conflict' (the stored metadata changed since it was
   read; nothing written); or, with nothing written, an OWNER, WRONGTYPE, NOPERM
   or ERR error reply (see lib/guards.lua and lib/info.lua).
   Cost: O(1) (the size of the metadata).
 ]]
-local titleChange = ARGV[11]
-local metadataExpected = ARGV[12]
-local metadataNew = ARGV[13]
+local titleChange = ARGV[12]
+local metadataExpected = ARGV[13]
+local metadataNew = ARGV[14]
 
 local refused, length, version = readKeys()
 if refused then return refused end

@@ -16,6 +16,10 @@
     ur ui uo ut uc ux   usage totals: requests, input, output, total, cached input and reasoning output tokens
     tn         usage turns recorded; t:<n> is turn n: 'at,items,requests,input,output,total,cached,reasoning'
 
+  KEYS[3], when a write is given it, is the owner's index (a sorted set, lib/ownerIndexType.lua): on a single
+  server (not a cluster, where it lives on another slot) the write keeps it in the same script: stampInfo
+  scores the conversation (member ARGV[11]) with the write's TIME in µs, ZADD GT. See src/conversations/ownerIndex.ts.
+
   A writing script calls, before its first write: readKeys (lib/guards.lua),
   then readInfo (refuses another owner's conversation and counters HINCRBY
   cannot increment) and planInfo (the ACL of what stampInfo runs). After its
@@ -29,15 +33,36 @@ local USAGE_TOTALS = { 'ur', 'ui', 'uo', 'ut', 'uc', 'ux' }
 local storedOwner, createdAt = false, false
 -- The six usage numbers of ARGV[10] (readInfo parses and checks them).
 local usageValues = {}
-local clock = nil
+local clock, clockMicros = nil, nil
+-- The owner's index this write keeps, or nil (see the header).
+local ownerIndex = KEYS[3]
 
--- The server's time in ms since the epoch, as a string; one TIME per script run.
+-- The server's time in ms since the epoch, as a string, and in µs; one TIME per script run.
 local function serverTime()
   if not clock then
     local time = redis.call('TIME')
     clock = time[1] .. string.format('%03d', math.floor(tonumber(time[2]) / 1000))
+    clockMicros = time[1] .. string.format('%06d', tonumber(time[2]))
   end
-  return clock
+  return clock, clockMicros
+end
+
+-- The WRONGTYPE error reply when the owner's index this write keeps holds another type, else nil.
+local function refuseForeignIndex()
+  if ownerIndex then return foreignIndex(ownerIndex) end
+  return nil
+end
+
+-- Plans (lib/guards.lua) the index update of indexConversation.
+local function planIndex()
+  if ownerIndex then need(nil, 'ZADD', ownerIndex, 'GT', '0', conversationId) end
+end
+
+-- Lists the conversation in its owner's index, or moves it to the top (never down: GT), at this script's TIME.
+local function indexConversation()
+  if not ownerIndex then return end
+  local _, micros = serverTime()
+  redis.call('ZADD', ownerIndex, 'GT', micros, conversationId)
 end
 
 -- Reads the owner, createdAt and counters of the conversation. Returns an error reply when this session
@@ -53,6 +78,8 @@ local function ownerRefusal(stored)
 end
 
 local function readInfo()
+  local foreign = refuseForeignIndex()
+  if foreign then return foreign end
   local fields = redis.call('HMGET', KEYS[2], 'o', 'c', unpack(COUNTERS))
   storedOwner, createdAt = fields[1], fields[2]
   local refused = ownerRefusal(storedOwner)
@@ -90,6 +117,7 @@ end
 local function planInfo()
   need(nil, 'TIME')
   need(nil, 'HSET', KEYS[2], 'u', '0')
+  planIndex()
   if usageRecorded ~= '' then need(nil, 'HINCRBY', KEYS[2], 'ur', '1') end
 end
 
@@ -115,6 +143,7 @@ local function stampInfo(length, itemsWritten)
   end
   if not storedOwner then withField(fields, 'o', owner) end
   redis.call('HSET', KEYS[2], unpack(fields))
+  indexConversation()
   if usageRecorded == '' then return end
   for i, value in ipairs(usageValues) do
     if value ~= '0' then redis.call('HINCRBY', KEYS[2], USAGE_TOTALS[i], value) end

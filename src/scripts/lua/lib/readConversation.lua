@@ -4,18 +4,24 @@
   history and fields of its metadata hash, refusing keys of another type.
 ]]
 
--- The WRONGTYPE error reply for KEYS[i], which should hold a `expected`.
-local function notA(i, expected)
-  return redis.error_reply('WRONGTYPE ' .. KEYS[i] .. ' holds a ' .. redis.call('TYPE', KEYS[i]).ok ..
-    ', not a ' .. expected .. ': another program wrote it.')
+-- The WRONGTYPE error text for `key`, which should hold a `expected`.
+local function notA(key, expected)
+  return 'WRONGTYPE ' .. key .. ' holds a ' .. redis.call('TYPE', key).ok .. ', not a ' .. expected .. ': another program wrote it.'
 end
 
--- LLEN of the items and HMGET of `...` on the metadata hash: an error reply for a key of another type,
--- else nil, the length and the fields (false when absent).
+-- LLEN of the items `itemsKey` and HMGET of `...` on the metadata hash `metaKey`: the WRONGTYPE error text
+-- for a key of another type, else nil, the length and the fields (false when absent).
+local function readConversationAt(itemsKey, metaKey, ...)
+  local length = redis.pcall('LLEN', itemsKey)
+  if type(length) == 'table' then return notA(itemsKey, 'list') end
+  local fields = redis.pcall('HMGET', metaKey, ...)
+  if fields.err then return notA(metaKey, 'hash') end
+  return nil, length, fields
+end
+
+-- readConversationAt of this script's conversation (KEYS[1], KEYS[2]), with the refusal as an error reply.
 local function readConversation(...)
-  local length = redis.pcall('LLEN', KEYS[1])
-  if type(length) == 'table' then return notA(1, 'list') end
-  local fields = redis.pcall('HMGET', KEYS[2], ...)
-  if fields.err then return notA(2, 'hash') end
+  local refused, length, fields = readConversationAt(KEYS[1], KEYS[2], ...)
+  if refused then return redis.error_reply(refused) end
   return nil, length, fields
 end

@@ -14,8 +14,9 @@
   ARGV[8]   the title a new conversation starts with, or '' for none
   ARGV[9]   the metadata (a JSON object) a new conversation starts with, or '' for none
   ARGV[10]  token usage recorded with this write, or '': 'requests,input,output,total,cached,reasoning'
+  ARGV[11]  the conversation id: its member in the owner's index (KEYS[3], when a write is given it: lib/info.lua)
 
-  A script's own arguments start at ARGV[11].
+  A script's own arguments start at ARGV[12].
 ]]
 local ttl = tonumber(ARGV[1])
 local eventsOn = ARGV[2] ~= '0'
@@ -28,3 +29,4 @@ local owner = ARGV[7]
 local initialTitle = ARGV[8]
 local initialMetadata = ARGV[9]
 local usageRecorded = ARGV[10]
+local conversationId = ARGV[11]
