@@ -22,7 +22,6 @@ export const COMPRESSED_PREFIX = '{"$z":"';
 
 const FINGERPRINT_BYTES = 16;
 
-
 /** The content fingerprint of an item, from its canonical JSON: equal items have equal fingerprints. */
 export function contentFingerprint(canonical: string): string {
   return createHash('sha256').update(canonical).digest().subarray(0, FINGERPRINT_BYTES).toString('base64');
@@ -38,12 +37,12 @@ export function isCompressed(entry: string): boolean {
  * itself when it is shorter than `minBytes` or compressing would not make it smaller.
  */
 export function compressEntry(item: unknown, json: string, settings: CompressionSettings): string {
-  // A UTF-16 code unit is at least one UTF-8 byte: most small items are skipped without counting.
+  // A UTF-16 code unit is at most three UTF-8 bytes: most small items are skipped without counting.
   if (json.length < settings.minBytes / 3) return json;
   const bytes = Buffer.from(json, 'utf8');
   if (bytes.length < settings.minBytes) return json;
   const compressed = compress(bytes);
-  // The entry is ~45 bytes of fields plus base64 (4 characters per 3 bytes): only worth it when smaller.
+  // The entry is ~45 bytes of fields plus base64 (4 characters per 3 bytes): stored so only when smaller.
   if (Math.ceil(compressed.length / 3) * 4 + 48 >= bytes.length) return json;
   const entry = `${COMPRESSED_PREFIX}${CODEC_NAME}","fp":"${contentFingerprint(canonicalText(item))}","z":"${compressed.toString('base64')}"${clearFields(item)}}`;
   return Buffer.byteLength(entry) < bytes.length ? entry : json;
