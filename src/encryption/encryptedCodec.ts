@@ -23,7 +23,8 @@ import type { Keyring, KeyringEntry } from './keyring.js';
  * decrypting. A function call's type and call id stay in clear text so that
  * the `mutateHistory` script can find it; reading checks they match the
  * decrypted item. With the `compression` option, a large item's JSON is
- * compressed, then encrypted: `z` names the codec (compression/brotli.ts).
+ * compressed, then encrypted: `z` names the codec (compression/brotli.ts),
+ * and is authenticated with the ciphertext (added to the additional data).
  * The field order is fixed: the scripts match it.
  */
 
@@ -61,6 +62,8 @@ export function encryptedCodec(
 ): ItemCodec {
   const maxBytes = decompressionLimit(maxItemBytes);
   const aad = Buffer.from(`agents-redis-session/v1\0${conversationId}`);
+  // A compressed item's additional data also names the codec: removing or adding "z" fails authentication.
+  const compressedAad = Buffer.concat([aad, Buffer.from(`\0${CODEC_NAME}`)]);
   const integrityError = (problem: string) =>
     new RedisSessionIntegrityError(
       `An entry of the encrypted conversation ${itemsKey} ${problem} Its content was not returned. ` +
@@ -80,7 +83,7 @@ export function encryptedCodec(
     }
     const key = keyring.current;
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', key.encryptionKey, iv).setAAD(aad);
+    const cipher = createCipheriv('aes-256-gcm', key.encryptionKey, iv).setAAD(codec === '' ? aad : compressedAad);
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
     // encodeWithinLimit checked the item: the same rule as plain items (serialization/storable.ts).
     const fp = fingerprint(key, canonicalText(item));
@@ -95,8 +98,11 @@ export function encryptedCodec(
       throw integrityError('is not valid JSON: it was modified.');
     }
     const { kid, iv, ct, fp, z } = envelope;
-    if (typeof kid !== 'string' || typeof iv !== 'string' || typeof ct !== 'string' || typeof fp !== 'string' || (z !== undefined && z !== CODEC_NAME)) {
+    if (typeof kid !== 'string' || typeof iv !== 'string' || typeof ct !== 'string' || typeof fp !== 'string') {
       throw integrityError('is missing encryption fields: it was modified.');
+    }
+    if (z !== undefined && z !== CODEC_NAME) {
+      throw integrityError(`names a compression codec this version cannot read (${JSON.stringify(String(z)).slice(0, 20)}): upgrade agents-redis-session, or it was modified.`);
     }
     const key = keyring.byId.get(kid);
     if (!key) {
@@ -110,7 +116,7 @@ export function encryptedCodec(
     let json: string;
     try {
       if (ivBytes.length !== IV_BYTES || sealed.length < TAG_BYTES) throw new Error('malformed');
-      const decipher = createDecipheriv('aes-256-gcm', key.encryptionKey, ivBytes).setAAD(aad);
+      const decipher = createDecipheriv('aes-256-gcm', key.encryptionKey, ivBytes).setAAD(z === undefined ? aad : compressedAad);
       decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
       plaintext = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
     } catch {

@@ -125,6 +125,16 @@ describe('corrupt compressed entries are corrupt entries, not crashes', () => {
     assert.deepEqual(plainCodec(32 * MB).decode(large!), item, 'a reader with a larger maxItemBytes reads it');
   });
 
+  it('an encrypted entry whose "z" field was removed or added fails authentication', () => {
+    const codec = encryptedCodec(keyring, 'c', 'conv:c', 16 * MB, settings);
+    const [compressed, small] = codec.encode([toolResult('c1', page(300)), user('hi')]);
+    assert.ok(compressed!.includes(',"z":"br"') && !small!.includes('"z"'));
+    const stripped = compressed!.replace(',"z":"br"', '');
+    const added = small!.replace(/("fp":"[^"]*")/, '$1,"z":"br"');
+    for (const entry of [stripped, added]) assert.throws(() => codec.decode(entry), /failed authentication/);
+    assert.throws(() => codec.decode(compressed!.replace('"z":"br"', '"z":"xz"')), /compression codec/);
+  });
+
   it('an encrypted entry whose compressed plaintext expands past the limit is an integrity error', () => {
     const writer = encryptedCodec(keyring, 'c', 'conv:c', 32 * MB, settings);
     const [entry] = writer.encode([toolResult('c1', 'y'.repeat(20 * MB))]);
