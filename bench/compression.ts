@@ -9,7 +9,7 @@
  *
  * Prints the tables and rewrites its section of docs/benchmarks.md (markers `compression`); `--no-docs` prints only.
  * Run: `npm run build && npx tsx bench/compression.ts`. Environment: BENCH_COMPRESSION_CONVERSATIONS (default 40),
- * BENCH_COMPRESSION_TURNS (default 12), BENCH_COMPRESSION_PASSES (default 3). About a minute.
+ * BENCH_COMPRESSION_TURNS (default 12), BENCH_COMPRESSION_PASSES (default 3). Under a minute.
  */
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
