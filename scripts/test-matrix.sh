@@ -18,6 +18,7 @@ MATRIX_FILES=(
   test/cluster.session.test.ts      # Redis Cluster: slots, hash tags, every operation
   test/sentinel.failover.test.ts    # Sentinel: discovery, WAIT, kill -9 failover
   test/events.delivery.test.ts      # pub/sub: change events
+  test/events.clusterFeed.test.ts   # Redis Cluster: the store-wide feed, sharded (bus counters), resharding, failover
   test/security.tls.test.ts         # TLS, certificates, mutual TLS
 )
 

@@ -43,7 +43,7 @@ import {
 import { deliverEvents } from './events/delivery.js';
 import type { SubscriberHub } from './events/subscriberHub.js';
 import { subscriberHub } from './events/subscribers.js';
-import { defaultLogger, mayLogContent, type Logger } from './logger.js';
+import { debugEnabled, defaultLogger, mayLogContent, type Logger } from './logger.js';
 import { scriptContext, scripts, type ScriptContext } from './scripts/index.js';
 import { encryptedCodec } from './encryption/encryptedCodec.js';
 import { validateEncryption } from './encryption/keyring.js';
@@ -621,7 +621,7 @@ export class RedisSession
 
   private logContent(action: string, items: AgentInputItem[]): void {
     // The SDK's debug logger says when it is off; then skip even reading its data-logging flags.
-    if ((this.logger.debug as { enabled?: boolean }).enabled === false) return;
+    if (!debugEnabled(this.logger)) return;
     // Format arguments, not a built string: the SDK's debug logger formats only when enabled.
     if (mayLogContent(this.logger)) {
       this.logger.debug('%s in Redis session %s: %j', action, this.keys.items, items);

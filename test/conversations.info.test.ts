@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { RunContext, Usage } from '@openai/agents';
 import { RedisSessionConfigError, RedisSessionConflictError, RedisSessionInputError, type ChangeEvent } from 'agents-redis-session';
 import { user } from './support/items.js';
 import { useSessionFixture } from './support/sessionFixture.js';
@@ -129,16 +130,25 @@ describe('conversation info', () => {
 });
 
 describe('info counters another program wrote', () => {
-  it('a counter HINCRBY cannot increment refuses the write, naming the field and the repair; clear still works', async () => {
+  it('a counter HINCRBY cannot increment refuses a write that increments it, naming the field and the repair; clear still works', async () => {
     const session = fixture.session();
     await session.addItems([user('a'), user('b')]);
     await fixture.redis.hSet(session.keys.meta, 'g', 'abc');
     const before = await fixture.redis.dump(session.keys.items);
     await assert.rejects(session.popItem(), /the field g of .* is not an integer .*HDEL/);
     assert.deepEqual(await fixture.redis.dump(session.keys.items), before, 'nothing popped');
+    await session.addItems([user('c')]);
+    assert.equal((await session.getItems()).length, 3, 'a write that does not touch g is not refused for it');
     await fixture.redis.hSet(session.keys.meta, 'ur', '1'.padEnd(19, '0'));
     await fixture.redis.hDel(session.keys.meta, 'g');
-    await assert.rejects(session.addItems([user('c')]), /the field ur of .* is too large to increment/);
+    // A run's usage is recorded with its items: the write increments ur.
+    // As the runner does: the history is read with the run's context, then a model request adds usage.
+    const context = new RunContext();
+    await session.getItems(undefined, context);
+    context.usage.add(new Usage({ requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 }));
+    const stored = await fixture.redis.dump(session.keys.items);
+    await assert.rejects(session.addItems([user('d')], context), /the field ur of .* is too large to increment/);
+    assert.deepEqual(await fixture.redis.dump(session.keys.items), stored, 'nothing written');
     await session.clearSession();
     assert.equal(await session.getInfo(), null);
   });

@@ -92,7 +92,7 @@ describe('getItems(limit)', () => {
     });
     assert.deepEqual(got, items.slice(-20));
     // Sent: LRANGE and EVALSHA. Inside the script: LLEN and HGET (neither key may be of another type) and the two EXPIREs. Nothing else.
-    assert.deepEqual(executed, { lrange: 1, evalsha: 1, llen: 1, hget: 1, expire: 2 });
+    assert.deepEqual(executed, { lrange: 1, evalsha: 1, llen: 1, hmget: 1, expire: 2 });
     // Both commands reach the server in one read: one round trip.
     assert.equal(await readsDuring(fixture.redis, () => session.getItems(20)), 1);
   });

@@ -116,6 +116,11 @@ export interface CommandOrigins {
   sent: Map<string, number>;
   /** Commands run inside Lua scripts, per operation. */
   insideLua: Map<string, number>;
+  /**
+   * The part of `sent` that was queued in a MULTI (between MULTI and EXEC from one connection), per
+   * operation: EXEC's commandstats time already includes them.
+   */
+  queued: Map<string, number>;
 }
 
 /**
@@ -148,12 +153,23 @@ export async function sampleCommandOrigins(
   } finally {
     monitor.destroy();
   }
-  const origins: CommandOrigins = { sent: new Map(), insideLua: new Map() };
+  const origins: CommandOrigins = { sent: new Map(), insideLua: new Map(), queued: new Map() };
+  const add = (bucket: Map<string, number>, name: string): void => void bucket.set(name, (bucket.get(name) ?? 0) + 1 / samples);
+  /** Connections (MONITOR's `ip:port`) inside a MULTI. */
+  const inMulti = new Set<string>();
   for (const line of lines.slice(0, lines.findIndex((line) => line.includes(end)))) {
-    const name = /\] "([^"]+)"/.exec(line)?.[1]?.toLowerCase();
-    if (!name) continue;
-    const bucket = / lua\] /.test(line) ? origins.insideLua : origins.sent;
-    bucket.set(name, (bucket.get(name) ?? 0) + 1 / samples);
+    const match = /\[\d+ ([^\]]+)\] "([^"]+)"/.exec(line);
+    if (!match) continue;
+    const [, origin, command] = match as unknown as [string, string, string];
+    const name = command.toLowerCase();
+    if (origin === 'lua') {
+      add(origins.insideLua, name);
+      continue;
+    }
+    add(origins.sent, name);
+    if (name === 'exec' || name === 'discard') inMulti.delete(origin);
+    else if (inMulti.has(origin)) add(origins.queued, name);
+    else if (name === 'multi') inMulti.add(origin);
   }
   return origins;
 }

@@ -10,7 +10,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, reservePort, SHARED_REDIS_PORT } from './freePort.js';
-import { REDIS_INSTALL_HINT, requireBinary } from './findBinary.js';
+import { findBinary, REDIS_INSTALL_HINT, requireBinary } from './findBinary.js';
 import { respCommand, type RespValue } from './resp.js';
 import { StopWaiting, waitUntil } from './waitUntil.js';
 
@@ -39,6 +39,11 @@ export interface RedisServerOptions {
    * `--appendonly no` (which would override the file). Default false.
    */
   persistenceFromConfig?: boolean;
+  /**
+   * Path of the `redis-server` executable to run (for example `../shared/servers/valkey-8.0.1/bin/redis-server`).
+   * Default: the first `redis-server` on PATH.
+   */
+  binary?: string;
 }
 
 /** Options for {@link RedisServerHandle.stop}. */
@@ -325,6 +330,13 @@ export function redisServerBinary(): string {
   return requireBinary('redis-server', REDIS_INSTALL_HINT);
 }
 
+/** The absolute path of the `binary` option, or an error saying it is not an executable file. */
+function givenBinary(binary: string): string {
+  const found = findBinary(path.resolve(binary));
+  if (found === undefined) throw new Error(`The binary option of startRedisServer, ${binary}, is not an executable file: pass the path of a redis-server (or valkey-server) executable, or leave it unset for the one on PATH.`);
+  return found;
+}
+
 /**
  * Starts a throwaway `redis-server` on 127.0.0.1 and resolves once it answers PING.
  *
@@ -339,7 +351,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   if (options.port === SHARED_REDIS_PORT) {
     throw new Error(`refusing to start a throwaway redis-server on port ${SHARED_REDIS_PORT}: that is the shared Redis; leave port unset for a free one`);
   }
-  const binary = redisServerBinary();
+  const binary = options.binary === undefined ? redisServerBinary() : givenBinary(options.binary);
   installSafetyNet();
   const logName = options.logName ?? 'redis';
   const maxAttempts = options.port === undefined ? 3 : 1;

@@ -21,7 +21,7 @@ import { closeSharedConnections } from '../../dist/index.js';
 import type { RawCommandClient } from '../../tools/commandStats.js';
 import type { RedisServerHandle } from '../../tools/throwawayRedis.js';
 import { measureInfoMemory } from './conversations/infoMemory.js';
-import type { InterleaveOptions } from './conversations/interleaved.js';
+import type { InterleaveOptions } from './interleaved.js';
 import { measureOwnerListing } from './conversations/ownerListing.js';
 import { measureOwnerWrites } from './conversations/ownerWrites.js';
 import { renderConsole, renderMarkdown, type ConversationsResults } from './conversations/report.js';

@@ -14,6 +14,7 @@ import type { RedisServerHandle } from '../../tools/throwawayRedis.js';
 import { measureOperation, type LatencyResult, type OperationPlan } from './latency.js';
 import { CONVERSATIONS_SECTION } from './conversations.js';
 import { keptSections } from './docSections.js';
+import { OVERHEAD_SECTION } from './overhead.js';
 import { describeMachine } from './machine.js';
 import { itemJsonBytes, measureMemory } from './memory.js';
 import { runRedisBenchmark } from './redisBenchmark.js';
@@ -131,7 +132,7 @@ export async function runPeers(server: RedisServerHandle): Promise<void> {
       const docs = new URL('../../docs/', import.meta.url);
       mkdirSync(docs, { recursive: true });
       // Sections other modes write (the conversations section) stay as they are.
-      writeFileSync(new URL('benchmarks.md', docs), renderMarkdown(results, keptSections([CONVERSATIONS_SECTION, 'compression'])));
+      writeFileSync(new URL('benchmarks.md', docs), renderMarkdown(results, keptSections([CONVERSATIONS_SECTION, OVERHEAD_SECTION, 'compression'])));
       writeFileSync(new URL('benchmarks.svg', docs), renderSvg(results));
       step('wrote docs/benchmarks.md and docs/benchmarks.svg');
     }

@@ -14,11 +14,12 @@ export const APPLICATION_COMMANDS = [
 
 /**
  * What the key and channel patterns of a prefix are: the items lists `<prefix>*`, the metadata hashes `{<prefix>*}:meta`,
- * the per-conversation channels `{<prefix>*}:events` and the prefix's channel `<prefix>__events__`.
+ * the per-conversation channels `{<prefix>*}:events`, the prefix's channel `<prefix>__events__` and, on a Redis Cluster,
+ * its per-slot feed channels `<prefix>__events__{<tag>}` (events/feedChannels.ts).
  */
 export function prefixPatterns(prefix: string): { keys: string[]; channels: string[] } {
   const glob = escapeGlob(prefix);
-  return { keys: [`~${glob}*`, `~{${glob}*}:meta`], channels: [`&{${glob}*}:events`, `&${glob}__events__`] };
+  return { keys: [`~${glob}*`, `~{${glob}*}:meta`], channels: [`&{${glob}*}:events`, `&${glob}__events__`, `&${glob}__events__{*}`] };
 }
 
 /**

@@ -13,7 +13,12 @@ export interface ConnectionTimeouts {
   readonly commandTimeoutMs: number;
 }
 
-/** A node-redis client, pool, cluster or sentinel client that a shared connection owns. */
+/**
+ * A node-redis client, pool, cluster or sentinel client that a shared connection owns. Its commands carry no
+ * node-redis timeout (an AbortSignal per command): the shared connection bounds every call by the command
+ * timeout itself (`BoundedCommands`) and drops the connection when one misses it, which also fails what waits
+ * in its offline queue, so no command runs after its caller was told it failed.
+ */
 export interface OwnedConnection {
   /** The node-redis object itself, viewed through the commands a session sends. */
   readonly target: RedisCommandTarget;
@@ -121,17 +126,13 @@ function own(connection: LifeCycle, target: string, onError: (error: unknown) =>
 export function standaloneEndpoint(url: ParsedRedisUrl, tls?: ResolvedTls): ConnectionEndpoint {
   assertTlsUrl(tls, url.tls, url.target);
   const poolSize = url.poolSize ?? 1;
-  const clientOptions = ({ connectTimeoutMs, commandTimeoutMs }: ConnectionTimeouts) => ({
-    url: url.connectionUrl,
-    socket: socketOptions(connectTimeoutMs, tls),
-    commandOptions: { timeout: commandTimeoutMs },
-  });
+  const clientOptions = ({ connectTimeoutMs }: ConnectionTimeouts) => ({ url: url.connectionUrl, socket: socketOptions(connectTimeoutMs, tls) });
   return endpoint({
     key: identityDigest(['standalone', url.connectionUrl, url.poolSize, tls?.identity]),
     cluster: false,
     target: url.target,
     poolSize,
-    createSubscriber: (timeouts) => createClient(clientOptions(timeouts)),
+    createSubscriber: (timeouts) => createClient({ ...clientOptions(timeouts), commandOptions: { timeout: timeouts.commandTimeoutMs } }),
     create: (timeouts, onError) => {
       const { commandTimeoutMs } = timeouts;
       // A client and a pool share these methods; only their construction differs.
@@ -173,12 +174,11 @@ export function clusterEndpoint(options: ClusterOptions, tls?: ResolvedTls): Con
     cluster: true,
     target,
     poolSize: 1,
-    create: ({ connectTimeoutMs, commandTimeoutMs }, onError) =>
+    create: ({ connectTimeoutMs }, onError) =>
       own(
         createCluster({
           rootNodes: urls.map((url) => ({ url, socket: socketOptions(connectTimeoutMs, nodeTls) })),
           defaults: { ...credentials, socket: socketOptions(connectTimeoutMs, nodeTls) },
-          commandOptions: { timeout: commandTimeoutMs },
           // After a node drops, refresh the slot map soon, so that a failover is noticed in about a second.
           topologyRefreshOnReconnectionAttemptStrategy: 500,
         }),
@@ -214,7 +214,7 @@ export function sentinelEndpoint(options: SentinelOptions, tls?: ResolvedTls): C
     cluster: false,
     target,
     poolSize: 1,
-    create: ({ connectTimeoutMs, commandTimeoutMs }, onError) =>
+    create: ({ connectTimeoutMs }, onError) =>
       own(
         createSentinel({
           name,
@@ -224,7 +224,6 @@ export function sentinelEndpoint(options: SentinelOptions, tls?: ResolvedTls): C
           // TLS, when given, is for the master and replicas; the sentinels are asked over plain TCP.
           nodeClientOptions: { username, password, database, socket: socketOptions(connectTimeoutMs, tls) },
           sentinelClientOptions: { socket: socketOptions(connectTimeoutMs, undefined) },
-          commandOptions: { timeout: commandTimeoutMs },
           // Check the topology often, so that a failover is noticed quickly even without a failing command.
           scanInterval: 1000,
         }),

@@ -18,20 +18,31 @@ export interface PubSubClient {
   destroy(): void;
 }
 
-/** `sharded`: SSUBSCRIBE (a conversation's channel); `plain`: SUBSCRIBE (a key prefix's channel). */
+/** `sharded`: SSUBSCRIBE (a conversation's channel; on a cluster, the feed channels); `plain`: SUBSCRIBE (a key prefix's channel). */
 export type ChannelKind = 'sharded' | 'plain';
 
-/** One subscription of a hub: its channel and listener, kept to subscribe it again on a fresh connection. */
+/** One subscription of a hub: its channels and listener, kept to subscribe it again on a fresh connection. */
 interface Subscription {
   readonly kind: ChannelKind;
-  readonly channel: string;
+  readonly channels: readonly string[];
   readonly listener: MessageListener;
 }
 
-const subscribeOn = (client: PubSubClient, { kind, channel, listener }: Subscription): Promise<unknown> =>
-  kind === 'sharded' ? client.sSubscribe(channel, listener) : client.subscribe(channel, listener);
-const unsubscribeOn = (client: PubSubClient, { kind, channel, listener }: Subscription): Promise<unknown> =>
-  kind === 'sharded' ? client.sUnsubscribe(channel, listener) : client.unsubscribe(channel, listener);
+/**
+ * Runs one (un)subscribe per channel, all sent at once (node-redis pipelines them). One per channel: a cluster
+ * client routes a sharded (un)subscribe by the slot of its first channel, so channels of different slots (the
+ * store-wide feed, events/feedChannels.ts) must not share a command.
+ */
+const eachChannel = ({ channels }: Subscription, run: (channel: string) => Promise<unknown>): Promise<unknown> =>
+  Promise.all(channels.map(run));
+const subscribeOn = (client: PubSubClient, subscription: Subscription): Promise<unknown> =>
+  eachChannel(subscription, (channel) =>
+    subscription.kind === 'sharded' ? client.sSubscribe(channel, subscription.listener) : client.subscribe(channel, subscription.listener),
+  );
+const unsubscribeOn = (client: PubSubClient, subscription: Subscription): Promise<unknown> =>
+  eachChannel(subscription, (channel) =>
+    subscription.kind === 'sharded' ? client.sUnsubscribe(channel, subscription.listener) : client.unsubscribe(channel, subscription.listener),
+  );
 
 /** Longest pause between two attempts to restore the subscriptions of a torn-down connection. */
 const MAX_RESTORE_DELAY_MS = 2000;
@@ -78,28 +89,33 @@ export class SubscriberHub {
     return this.shared.isOpen;
   }
 
-  /** Subscribes `listener` to `channel`; returns the function that ends this subscription. */
-  async listen(kind: ChannelKind, channel: string, listener: MessageListener): Promise<() => Promise<void>> {
-    const subscription: Subscription = { kind, channel, listener };
+  /**
+   * Subscribes `listener` to `channel` (or to each of several channels, as one subscription); returns the function
+   * that ends this subscription.
+   */
+  async listen(kind: ChannelKind, channel: string | readonly string[], listener: MessageListener): Promise<() => Promise<void>> {
+    const subscription: Subscription = { kind, channels: typeof channel === 'string' ? [channel] : [...channel], listener };
     this.active.add(subscription);
     this.shared.retain();
     try {
       const opening = this.shared.connected();
       await this.bounded(opening, opening.then((client) => subscribeOn(client, subscription)));
     } catch (error) {
-      this.active.delete(subscription);
-      await this.shared.release();
+      // Some channels of a failed subscription may have been subscribed: undo them, so its listener is not called.
+      await this.end(subscription);
       throw error;
     }
-    return async () => {
-      if (!this.active.delete(subscription)) return;
-      // The last subscription closes the connection, which ends its subscriptions anyway.
-      const opening = this.shared.current;
-      if (this.active.size > 0 && opening) {
-        await this.bounded(opening, opening.then((client) => unsubscribeOn(client, subscription))).catch(() => {});
-      }
-      await this.shared.release();
-    };
+    return () => this.end(subscription);
+  }
+
+  /** Ends one subscription: unsubscribes its channels, unless it was the last (closing the connection ends them). */
+  private async end(subscription: Subscription): Promise<void> {
+    if (!this.active.delete(subscription)) return;
+    const opening = this.shared.current;
+    if (this.active.size > 0 && opening) {
+      await this.bounded(opening, opening.then((client) => unsubscribeOn(client, subscription))).catch(() => {});
+    }
+    await this.shared.release();
   }
 
   /** Closes the connection now, ending every subscription on it; within the command timeout, then by force. */

@@ -9,6 +9,7 @@ import { defaultLogger, type Logger } from '../logger.js';
 import { SESSION_OPTIONS } from '../sessionOptions.js';
 import { prefixChannel, type ChangeListener } from './changeEvent.js';
 import { deliverEvents } from './delivery.js';
+import { feedChannels } from './feedChannels.js';
 import { subscriberHub } from './subscribers.js';
 
 /**
@@ -36,9 +37,15 @@ const WATCH_OPTIONS: OptionGroup = {
 
 /**
  * Calls `listener` with the change events of every conversation under a key
- * prefix (channel `<prefix>__events__`), for dashboards and tools. Each event
- * names its conversation and carries its version; delivery is at most once,
- * so compare versions per conversation to notice missed events.
+ * prefix, for dashboards and tools: on a single server (or Sentinel), channel
+ * `<prefix>__events__`; on a Redis Cluster, the sharded feed channels of all
+ * 16384 slots, `<prefix>__events__{<tag>}`, each on the master that serves it,
+ * so that no write is broadcast to every node (docs/change-events.md). Each
+ * event names its conversation and carries its version; delivery is at most
+ * once, so compare versions per conversation to notice missed events.
+ *
+ * On a cluster, only writers of this release (or later) publish to the feed
+ * channels: a watcher does not see the writes of an older release.
  *
  * @returns the function that stops watching.
  */
@@ -58,7 +65,10 @@ export async function watchConversations(options: WatchConversationsOptions, lis
     // The lease on the command connection is held while watching: it keys the process's shared subscriber connection.
     const commands = await source.commands();
     const hub = subscriberHub({ key: source.sharingKey(), connection: connectionOf(commands), endpoint: source.endpoint, timeouts });
-    const stop = await hub.listen('plain', prefixChannel(keyPrefix), deliverEvents(listener, options.logger ?? defaultLogger));
+    const deliver = deliverEvents(listener, options.logger ?? defaultLogger);
+    const stop = source.cluster
+      ? await hub.listen('sharded', feedChannels(keyPrefix), deliver)
+      : await hub.listen('plain', prefixChannel(keyPrefix), deliver);
     return async () => {
       await stop();
       await source.release();

@@ -1,6 +1,7 @@
 import { ownerIndexKey, type ConversationKeys } from '../config/keys.js';
 import type { OverflowPolicy } from '../config/limits.js';
 import { eventCanCarry, prefixChannel } from '../events/changeEvent.js';
+import { feedChannelOf } from '../events/feedChannels.js';
 
 /** What the change events of a conversation carry: ARGV[2] of every writing script (see lua/lib/sessionArgs.lua). */
 export const EventMode = {
@@ -69,7 +70,9 @@ export interface ScriptContextSettings {
   readonly metadataJson?: string;
   /**
    * Whether the keys may live on several servers (a Redis Cluster; default true, which is right everywhere).
-   * On a single server, a session with an owner keeps the owner's index inside its writing scripts.
+   * On a single server, a session with an owner keeps the owner's index inside its writing scripts, and the
+   * store-wide event goes out with PUBLISH on `<prefix>__events__`; on a cluster, with SPUBLISH on the feed
+   * channel of the conversation's slot (`events/feedChannels.ts`), which is not broadcast to every node.
    */
   readonly cluster?: boolean;
 }
@@ -81,7 +84,8 @@ export function scriptContext(settings: ScriptContextSettings): ScriptContext {
   const events = !changeEvents ? EventMode.Off : eventsCarryItems ? EventMode.WithItems : EventMode.CountOnly;
   // The event's identity is a JSON fragment the scripts splice into every event they publish.
   const identity = changeEvents ? `"conversationId":${JSON.stringify(conversationId)},"keyPrefix":${JSON.stringify(keyPrefix)}` : '';
-  const channel = changeEvents ? prefixChannel(keyPrefix) : '';
+  // ARGV[4]: a channel with a hash tag (only the cluster feed has one: prefixes hold no braces) is published sharded.
+  const channel = !changeEvents ? '' : cluster ? feedChannelOf(keyPrefix, keys.items) : prefixChannel(keyPrefix);
   const indexesInScript = owner !== '' && !cluster;
   return {
     keys,

@@ -18,7 +18,9 @@ export {
   type StopOptions,
 } from '../../tools/throwawayRedis.js';
 export {
+  busPublishMessages,
   masterPortOf,
+  moveSlot,
   parseClusterNodes,
   startRedisCluster,
   type ClusterNodeInfo,

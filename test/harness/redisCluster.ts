@@ -2,7 +2,7 @@ import { CLUSTER_BUS_PORT_OFFSET, freePorts } from '../../tools/freePort.js';
 import { runRedisCli } from './redisCli.js';
 import { RedisStartError, startRedisServer, type RedisServerHandle } from '../../tools/throwawayRedis.js';
 import { parseInfo } from '../../tools/resp.js';
-import { waitUntil } from '../../tools/waitUntil.js';
+import { sleep, waitUntil } from '../../tools/waitUntil.js';
 
 /** Options for {@link startRedisCluster}. */
 export interface RedisClusterOptions {
@@ -221,4 +221,80 @@ export async function masterPortOf(cluster: RedisClusterHandle, key: string): Pr
     }
   }
   throw new Error(`no master serves slot ${slot}`);
+}
+
+/**
+ * Moves one hash slot, with its keys, from the master that serves it to the master on `toPort` (resharding, as
+ * `redis-cli --cluster reshard` does: IMPORTING/MIGRATING, MIGRATE of its keys in batches, then SETSLOT NODE on every
+ * master), and waits (bounded) until every running node sees the new owner.
+ */
+export async function moveSlot(cluster: RedisClusterHandle, slot: number, toPort: number, timeoutMs = 60_000): Promise<void> {
+  const view = await cluster.clusterNodes();
+  const owns = (info: ClusterNodeInfo): boolean =>
+    info.slots.some((range) => {
+      const [first, last = first] = range.split('-').map(Number);
+      return slot >= first! && slot <= last!;
+    });
+  const source = view.find((info) => info.flags.includes('master') && !isFailed(info) && owns(info));
+  const target = view.find((info) => info.port === toPort);
+  if (!source || !target) throw new Error(`moveSlot: no master serves slot ${slot}, or no node on port ${toPort}`);
+  if (source.port === toPort) return;
+  const node = (port: number): RedisServerHandle => {
+    const handle = cluster.nodes.find((candidate) => candidate.port === port);
+    if (!handle) throw new Error(`moveSlot: no node on port ${port}`);
+    return handle;
+  };
+  const [from, to] = [node(source.port), node(toPort)];
+  await to.command(['CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', source.id]);
+  await from.command(['CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', target.id]);
+  // Bounded: each round moves up to 100 keys; a slot of the tests holds a handful.
+  for (let round = 0; round < 1000; round++) {
+    const keys = (await from.command(['CLUSTER', 'GETKEYSINSLOT', String(slot), '100'])) as string[];
+    if (keys.length === 0) break;
+    await from.command(['MIGRATE', '127.0.0.1', String(toPort), '', '0', '10000', 'KEYS', ...keys]);
+  }
+  for (const port of [toPort, source.port, ...view.filter((info) => info.flags.includes('master') && !isFailed(info)).map((info) => info.port)]) {
+    await node(port).command(['CLUSTER', 'SETSLOT', String(slot), 'NODE', target.id]);
+  }
+  await waitUntil(
+    async () => {
+      for (const handle of cluster.nodes.filter((candidate) => candidate.running)) {
+        const owner = parseClusterNodes(String(await handle.command(['CLUSTER', 'NODES']))).find((info) => info.flags.includes('master') && owns(info));
+        if (owner?.port !== toPort) return false;
+      }
+      return true;
+    },
+    { timeoutMs, intervalMs: 100, description: `every node to see slot ${slot} on ${toPort}` },
+  );
+}
+
+/**
+ * Cluster-bus messages of pub/sub, summed over every running node (`CLUSTER INFO`): `publish` (a plain PUBLISH,
+ * broadcast to every node) and `publishshard` (an SPUBLISH, sent to the other nodes of the slot's shard). Counted
+ * where they arrive (`cluster_stats_messages_publish*_received`: every bus message is received by one node), since
+ * Valkey 8.0 does not count them where they are sent; read again until two reads 200 ms apart agree (bounded), so
+ * that messages still on their way are counted.
+ */
+export async function busPublishMessages(cluster: RedisClusterHandle, timeoutMs = 30_000): Promise<{ publish: number; publishshard: number }> {
+  const read = async (): Promise<{ publish: number; publishshard: number }> => {
+    const total = { publish: 0, publishshard: 0 };
+    for (const handle of cluster.nodes.filter((candidate) => candidate.running)) {
+      const info = parseInfo(String(await handle.command(['CLUSTER', 'INFO'])));
+      total.publish += Number(info.get('cluster_stats_messages_publish_received') ?? 0);
+      total.publishshard += Number(info.get('cluster_stats_messages_publishshard_received') ?? 0);
+    }
+    return total;
+  };
+  let last = await read();
+  await waitUntil(
+    async () => {
+      await sleep(200);
+      const now = await read();
+      const settled = now.publish === last.publish && now.publishshard === last.publishshard;
+      last = now;
+      return settled;
+    },
+    { timeoutMs, intervalMs: 1, description: 'the cluster-bus pub/sub counters to settle' },
+  );
+  return last;
 }

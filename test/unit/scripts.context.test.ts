@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { conversationKeys } from '../../src/config/keys.js';
 import { MAX_EVENT_ITEMS_BYTES } from '../../src/events/changeEvent.js';
+import { feedChannel, slotOf } from '../../src/events/feedChannels.js';
 import {
   EventMode,
   scriptContext,
@@ -25,9 +26,17 @@ describe('script context', () => {
   });
 
   it('with events on, they carry items; the identity is a JSON fragment and the channel is the prefix channel', () => {
-    const context = settings({ ttl: 3600, changeEvents: true, maxItems: 50, overflow: 'reject' });
+    const context = settings({ ttl: 3600, changeEvents: true, maxItems: 50, overflow: 'reject', cluster: false });
     assert.deepEqual(context.sessionArgs, ['3600', '1', IDENTITY, 'conv:__events__', '50', 'reject', '', '', '']);
     assert.equal(context.events, EventMode.WithItems);
+  });
+
+  it('on a cluster, the store-wide channel is the feed channel of the conversation slot (sharded: it ends in "}")', () => {
+    const channel = settings({ changeEvents: true }).sessionArgs[3];
+    assert.equal(channel, feedChannel('conv:', slotOf('conv:user-1')));
+    assert.match(channel, /^conv:__events__\{[0-9a-z]+\}$/);
+    assert.equal(settings({ changeEvents: true, cluster: true }).sessionArgs[3], channel);
+    assert.equal(settings({ cluster: true }).sessionArgs[3], '', 'no channel with events off');
   });
 
   it('the identity escapes the id and prefix as JSON', () => {
@@ -45,7 +54,7 @@ describe('script context', () => {
   });
 
   it('a write whose items are too large for an event sends it count-only; small ones keep the items', () => {
-    const context = settings({ ttl: 60, changeEvents: true });
+    const context = settings({ ttl: 60, changeEvents: true, cluster: false });
     const large = ['x'.repeat(MAX_EVENT_ITEMS_BYTES + 1)];
     assert.equal(sessionArgsFor(context, ['x'.repeat(MAX_EVENT_ITEMS_BYTES)])[1], EventMode.WithItems, 'exactly the limit fits');
     assert.deepEqual(sessionArgsFor(context, ['{"a":1}']), [...context.sessionArgs, '', 'user-1']);

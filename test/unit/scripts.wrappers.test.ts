@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { conversationKeys } from '../../src/config/keys.js';
+import { feedChannelOf } from '../../src/events/feedChannels.js';
 import type { EvalArguments, RedisCommandTarget } from '../../src/connection/commandTarget.js';
 import { RedisSessionConflictError, RedisSessionLimitError } from '../../src/errors.js';
 import { ApplyTransaction } from '../../src/scripts/applyTransaction.js';
@@ -21,8 +22,11 @@ const keys = conversationKeys('conv:', 'user-1');
 const KEYS = ['conv:user-1', '{conv:user-1}:meta'];
 const context = (more: Partial<ScriptContextSettings> = {}) => scriptContext({ conversationId: 'user-1', keyPrefix: 'conv:', keys, ...more });
 const IDENTITY = '"conversationId":"user-1","keyPrefix":"conv:"';
-/** ARGV[1..11] of a session with a TTL of 60 s and change events on, and no owner, initial info or usage. */
-const EVENTS_ON = ['60', '1', IDENTITY, 'conv:__events__', '0', 'trim', '', '', '', '', 'user-1'];
+/**
+ * ARGV[1..11] of a session with a TTL of 60 s and change events on, and no owner, initial info or usage. The
+ * context's default topology is a cluster: ARGV[4] is the feed channel of the conversation's slot.
+ */
+const EVENTS_ON = ['60', '1', IDENTITY, feedChannelOf('conv:', 'conv:user-1'), '0', 'trim', '', '', '', '', 'user-1'];
 /** ARGV[1..11] of the defaults (no TTL, no events). */
 const DEFAULTS = ['0', '0', '', '', '0', 'trim', '', '', '', '', 'user-1'];
 const lua = (name: string) => new LuaScript(name, 2, 'return 1');
@@ -139,11 +143,11 @@ describe('clear', () => {
     assert.deepEqual(redis.argv(), DEFAULTS);
   });
 
-  it("the CLI's delete builds the same context, with events on", async () => {
+  it("the CLI's delete builds the same context, with events on (on a cluster: the feed channel of the slot)", async () => {
     const script = new Clear(lua('clear'));
     const redis = fakeTarget([1, '1']);
-    await script.run(redis.target, context({ changeEvents: true, owner: 'ada' }));
-    assert.deepEqual(redis.argv(), ['0', '1', IDENTITY, 'conv:__events__', '0', 'trim', 'ada', '', '', '', 'user-1']);
+    await script.run(redis.target, context({ changeEvents: true, owner: 'ada', cluster: true }));
+    assert.deepEqual(redis.argv(), ['0', '1', IDENTITY, feedChannelOf('conv:', 'conv:user-1'), '0', 'trim', 'ada', '', '', '', 'user-1']);
   });
 });
 

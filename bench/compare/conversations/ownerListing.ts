@@ -11,7 +11,7 @@ import { RedisSession } from '../../../dist/index.js';
 import type { RawCommandClient } from '../../../tools/commandStats.js';
 import { conversationItem } from '../../lib/items.js';
 import { openConversations, ownerIndexKey, type ConversationsApi } from './conversationsApi.js';
-import { compareLatency, measureInterleaved, type InterleaveOptions, type LatencyComparison, type MeasuredVariant } from './interleaved.js';
+import { compareLatency, measureInterleaved, type InterleaveOptions, type LatencyComparison, type MeasuredVariant } from '../interleaved.js';
 import { inPool, uuidLike } from './pool.js';
 
 const KEY_PREFIX = 'bench:list:';

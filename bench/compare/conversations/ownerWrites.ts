@@ -9,7 +9,7 @@ import type { AgentInputItem } from '@openai/agents';
 import { RedisSession } from '../../../dist/index.js';
 import type { RawCommandClient } from '../../../tools/commandStats.js';
 import { conversationItem, conversationItems } from '../../lib/items.js';
-import { compareLatency, measureInterleaved, type InterleaveOptions, type LatencyComparison, type MeasuredVariant } from './interleaved.js';
+import { compareLatency, measureInterleaved, type InterleaveOptions, type LatencyComparison, type MeasuredVariant } from '../interleaved.js';
 
 /** The session configurations compared. */
 export const WRITE_CONFIGS = [

@@ -2,7 +2,7 @@
 import { markdownTable, table } from '../../lib/table.js';
 import type { MachineInfo } from '../machine.js';
 import { OWNER_GROUP, type MemoryScenario, type MemoryScenarioName } from './infoMemory.js';
-import { describeOrigins, type InterleaveOptions, type MeasuredVariant } from './interleaved.js';
+import { describeOrigins, type InterleaveOptions, type MeasuredVariant } from '../interleaved.js';
 import type { OwnerListingResult } from './ownerListing.js';
 import type { OwnerWriteResult } from './ownerWrites.js';
 

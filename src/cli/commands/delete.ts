@@ -22,11 +22,12 @@ export function deleteCommand(): Command {
         // The session's own clear script: one atomic DEL of both keys, and a 'clear' change event for subscribers.
         // The conversation's own owner: the clear script refuses another owner's conversation.
         const owner = (await connection.keys.hGet(keys.meta, 'o')) ?? '';
-        const context = scriptContext({ conversationId: id, keyPrefix: globals.prefix, keys, changeEvents: true, owner });
+        const cluster = connection.kind === 'cluster';
+        const context = scriptContext({ conversationId: id, keyPrefix: globals.prefix, keys, changeEvents: true, owner, cluster });
         const redis = connection.client as RedisCommandTarget;
         const { deleted, atMicros } = await scripts.clear.run(redis, context);
-        // Its entry in the owner's index goes too, unless a write re-created it after the clear.
-        if (owner !== '') await removeFromOwnerIndex(redis, globals.prefix, owner, id, atMicros);
+        // Its entry in the owner's index goes too (in the script itself on a single server), unless a write re-created it after the clear.
+        if (owner !== '' && !context.indexesInScript) await removeFromOwnerIndex(redis, globals.prefix, owner, id, atMicros);
         if (globals.json) printJson({ id, key: keys.items, deletedKeys: deleted });
         else printLine(`Deleted conversation "${id}" (${deleted} key${deleted === 1 ? '' : 's'}).`);
       }),

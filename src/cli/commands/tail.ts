@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { conversationChannel, prefixChannel, type ChangeEvent } from '../../events/changeEvent.js';
+import { SLOT_COUNT } from '../../events/feedChannels.js';
 import { watchConversations } from '../../events/watchConversations.js';
 import { RedisSession } from '../../RedisSession.js';
 import { globalsOf, onConversation, withConnection, type Globals } from '../context.js';
@@ -33,14 +34,22 @@ export function tailCommand(): Command {
     );
 }
 
-/** `watch`: the change events of every conversation under the prefix (channel `<prefix>__events__`). */
+/**
+ * `watch`: the change events of every conversation under the prefix (channel `<prefix>__events__`; on a cluster, the
+ * sharded feed channels of every slot, `<prefix>__events__{<tag>}`).
+ */
 export function watchCommand(): Command {
   return withBounds(new Command('watch'))
-    .description('print the changes of every conversation under the prefix (channel <prefix>__events__) until Ctrl-C')
+    .description(
+      'print the changes of every conversation under the prefix (channel <prefix>__events__; on a cluster, the sharded ' +
+        'channels <prefix>__events__{<tag>} of every slot) until Ctrl-C',
+    )
     .action(async (options: BoundOptions, command: Command) => {
       const globals = globalsOf(command);
       await withConnection(globals, async (connection) => {
-        await follow(globals, options, `${prefixChannel(globals.prefix)} on ${connection.target}`, (listener) =>
+        const channel = prefixChannel(globals.prefix);
+        const what = connection.kind === 'cluster' ? `${channel}{<tag>} (the sharded feed channels of all ${SLOT_COUNT} slots)` : channel;
+        await follow(globals, options, `${what} on ${connection.target}`, (listener) =>
           watchConversations({ client: connection.client, keyPrefix: globals.prefix }, listener),
         );
       });

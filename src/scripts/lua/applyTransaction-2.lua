@@ -33,9 +33,9 @@ local suffixLength = tonumber(ARGV[14])
 local firstExpected = 15
 local firstItem = firstExpected + suffixLength
 
-local refused, length, version = readKeys()
+local refused, length, version, fields = readKeys(unpack(INFO_FIELDS))
 if refused then return refused end
-refused = readInfo()
+refused = readInfo(fields)
 if refused then return refused end
 
 local recorded = redis.call('HGET', KEYS[2], field)

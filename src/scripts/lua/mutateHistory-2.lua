@@ -23,9 +23,9 @@
 ]]
 local FIRST_MUTATION, PER_MUTATION = 12, 3
 
-local refused, length, version = readKeys()
+local refused, length, version, fields = readKeys(unpack(INFO_FIELDS))
 if refused then return refused end
-refused = readInfo()
+refused = readInfo(fields)
 if refused then return refused end
 local removedMarker = '\0agents-redis-session:removed\0'
 local entries = redis.call('LRANGE', KEYS[1], 0, -1)

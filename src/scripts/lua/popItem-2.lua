@@ -18,9 +18,9 @@
   nothing removed, an OWNER, WRONGTYPE, NOPERM or ERR error reply (see lib/guards.lua).
   Cost: O(1).
 ]]
-local refused, length, version = readKeys()
+local refused, length, version, fields = readKeys(unpack(INFO_FIELDS))
 if refused then return refused end
-refused = readInfo()
+refused = readInfo(fields)
 if refused then return refused end
 if length > 0 then
   need(nil, 'RPOP', KEYS[1])

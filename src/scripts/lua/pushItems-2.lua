@@ -29,9 +29,9 @@ local replace = ARGV[12] == '1'
 local firstItem = 13
 local adding = #ARGV - firstItem + 1
 
-local refused, storedLength, version = readKeys()
+local refused, storedLength, version, fields = readKeys(unpack(INFO_FIELDS))
 if refused then return refused end
-refused = readInfo()
+refused = readInfo(fields)
 if refused then return refused end
 -- An append removes nothing (0); a replacement removes the whole history (nil).
 local removed = 0

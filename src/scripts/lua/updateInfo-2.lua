@@ -28,9 +28,9 @@ local titleChange = ARGV[12]
 local metadataExpected = ARGV[13]
 local metadataNew = ARGV[14]
 
-local refused, length, version = readKeys()
+local refused, length, version, fields = readKeys(unpack(INFO_FIELDS))
 if refused then return refused end
-refused = readInfo()
+refused = readInfo(fields)
 if refused then return refused end
 if metadataExpected ~= '' then
   local stored = redis.call('HGET', KEYS[2], 'm') or ''

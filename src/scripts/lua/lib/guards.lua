@@ -4,10 +4,10 @@
   a later command fails, so a script must not fail after its first write. Every
   writing script therefore, before it writes anything:
 
-  1. readKeys() (or, to clear, refuseForeignKeys()): KEYS[1] must be a list (or
+  1. readKeys(...) (or, to clear, refuseForeignKeys()): KEYS[1] must be a list (or
      absent) and KEYS[2] a hash (or absent); otherwise a WRONGTYPE error naming
      the key. readKeys does it with the reads a script needs anyway: LLEN of the
-     items and HGET of the version field v.
+     items and one HMGET of the version field v and the fields it names.
   2. need(...) for every command it will run from its first write on, with the
      real keys, channels and values (planEvent of lib/changeEvents.lua and
      planExpiry of lib/expiry.lua list the usual ones): each is checked at
@@ -32,19 +32,20 @@ local function wrongType(i)
 end
 
 -- Reads LLEN of the items and the version field v of the metadata, refusing keys of another type.
--- Returns nil (or an error reply), the items' length and v (false when absent).
-local function readKeys()
+-- Also reads the metadata fields named by `...` (lib/info.lua's INFO_FIELDS), in the same HMGET.
+-- Returns nil (or an error reply), the items' length, v (false when absent) and the HMGET reply (v first).
+local function readKeys(...)
   local length = redis.pcall('LLEN', KEYS[1])
   if type(length) == 'table' then
     if string.sub(length.err, 1, 9) == 'WRONGTYPE' then return wrongType(1) end
     return length
   end
-  local v = redis.pcall('HGET', KEYS[2], 'v')
-  if type(v) == 'table' then
-    if string.sub(v.err, 1, 9) == 'WRONGTYPE' then return wrongType(2) end
-    return v
+  local values = redis.pcall('HMGET', KEYS[2], 'v', ...)
+  if values.err then
+    if string.sub(values.err, 1, 9) == 'WRONGTYPE' then return wrongType(2) end
+    return values
   end
-  return nil, length, v
+  return nil, length, values[1], values
 end
 
 -- Like readKeys, with TYPE: an error reply for a key of another type, else nil and both types ('none' when absent).

@@ -29,6 +29,7 @@ local function planTrim(excess)
   if excess > 0 then
     need('or drop maxItems', 'LTRIM', KEYS[1], tostring(excess), '-1')
     need('or drop maxItems', 'HINCRBY', KEYS[2], 'h', tostring(excess))
+    needCounter('h')
   end
 end
 

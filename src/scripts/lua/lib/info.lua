@@ -20,17 +20,21 @@
   server (not a cluster, where it lives on another slot) the write keeps it in the same script: stampInfo
   scores the conversation (member ARGV[11]) with the write's TIME in µs, ZADD GT. See src/conversations/ownerIndex.ts.
 
-  A writing script calls, before its first write: readKeys (lib/guards.lua),
-  then readInfo (refuses another owner's conversation and counters HINCRBY
-  cannot increment) and planInfo (the ACL of what stampInfo runs). After its
-  write, stampInfo. Scripts that remove or rewrite items plan and call bumpGeneration.
+  A writing script calls, before its first write: readKeys(unpack(INFO_FIELDS))
+  (lib/guards.lua), then readInfo (refuses another owner's conversation) and
+  planInfo (the ACL of what stampInfo runs, and the counters it increments).
+  After its write, stampInfo. Scripts that remove or rewrite items plan and call
+  bumpGeneration. A counter is checked (an integer HINCRBY takes) only by a plan
+  that increments it (needCounter): a field this write does not touch never refuses it.
 ]]
 
--- The counters this library increments; readInfo checks each is an integer HINCRBY takes.
-local COUNTERS = { 'g', 'h', 'ur', 'ui', 'uo', 'ut', 'uc', 'ux', 'tn' }
+-- The fields readKeys reads for this library: the owner, createdAt, and the counters it increments.
+local INFO_FIELDS = { 'o', 'c', 'g', 'h', 'ur', 'ui', 'uo', 'ut', 'uc', 'ux', 'tn' }
 local USAGE_TOTALS = { 'ur', 'ui', 'uo', 'ut', 'uc', 'ux' }
 
 local storedOwner, createdAt = false, false
+-- The HMGET reply of readKeys: v, then INFO_FIELDS in order (false when absent); needCounter checks the counters.
+local storedFields = {}
 -- The six usage numbers of ARGV[10] (readInfo parses and checks them).
 local usageValues = {}
 local clock, clockMicros = nil, nil
@@ -77,23 +81,14 @@ local function ownerRefusal(stored)
     KEYS[1], owner == '' and 'an owner, and this session has none' or 'another owner than this session', fix))
 end
 
-local function readInfo()
+-- `fields`: the HMGET reply readKeys(unpack(INFO_FIELDS)) returned (v, then INFO_FIELDS: o and c first).
+local function readInfo(fields)
   local foreign = refuseForeignIndex()
   if foreign then return foreign end
-  local fields = redis.call('HMGET', KEYS[2], 'o', 'c', unpack(COUNTERS))
-  storedOwner, createdAt = fields[1], fields[2]
+  storedFields = fields
+  storedOwner, createdAt = fields[2], fields[3]
   local refused = ownerRefusal(storedOwner)
   if refused then return refused end
-  for i, name in ipairs(COUNTERS) do
-    local value = fields[i + 2]
-    -- Increments are at most 15 digits (the TS side sends safe integers), so 18 digits cannot overflow.
-    local problem = versionProblem(value) or (value and #value > 18 and 'is too large to increment')
-    if problem then
-      return redis.error_reply(string.format(
-        'ERR the field %s of %s %s (another program wrote it). Nothing was changed. Repair it with HDEL %s %s.',
-        name, KEYS[2], problem, KEYS[2], name))
-    end
-  end
   if usageRecorded ~= '' then
     usageValues = { string.match(usageRecorded, '^(%d+),(%d+),(%d+),(%d+),(%d+),(%d+)$') }
     local valid = #usageValues == 6
@@ -103,6 +98,24 @@ local function readInfo()
     end
   end
   return nil
+end
+
+-- Plans the HINCRBY of counter `name`: keeps (as need() does, lib/guards.lua) a refusal when its stored value
+-- is not an integer HINCRBY can increment by what this library adds.
+local function needCounter(name)
+  if refusal then return end
+  local value = false
+  for i, field in ipairs(INFO_FIELDS) do
+    if field == name then value = storedFields[i + 1] end
+  end
+  if not value then return end
+  -- Increments are at most 15 digits (the TS side sends safe integers), so 18 digits cannot overflow.
+  local problem = versionProblem(value) or (#value > 18 and 'is too large to increment')
+  if problem then
+    refusal = redis.error_reply(string.format(
+      'ERR the field %s of %s %s (another program wrote it). Nothing was changed. Repair it with HDEL %s %s.',
+      name, KEYS[2], problem, KEYS[2], name))
+  end
 end
 
 -- Appends `name` and `value` to a list of HSET arguments, unless value is '' (none).
@@ -118,12 +131,17 @@ local function planInfo()
   need(nil, 'TIME')
   need(nil, 'HSET', KEYS[2], 'u', '0')
   planIndex()
-  if usageRecorded ~= '' then need(nil, 'HINCRBY', KEYS[2], 'ur', '1') end
+  if usageRecorded ~= '' then
+    need(nil, 'HINCRBY', KEYS[2], 'ur', '1')
+    for _, name in ipairs(USAGE_TOTALS) do needCounter(name) end
+    needCounter('tn')
+  end
 end
 
 -- Plans (lib/guards.lua) the HINCRBY of bumpGeneration.
 local function planGeneration()
   need(nil, 'HINCRBY', KEYS[2], 'g', '1')
+  needCounter('g')
 end
 
 -- Marks that items were removed or rewritten: history page cursors taken before are no longer valid.

@@ -7,7 +7,11 @@
   ARGV[1]   ttl in seconds, or 0 for no expiry
   ARGV[2]   change events: '0' off, '1' on with the items, '2' on with only their count
   ARGV[3]   the event's identity, a JSON fragment: "conversationId":<json>,"keyPrefix":<json>
-  ARGV[4]   the key prefix's channel (<prefix>__events__), for watchConversations
+  ARGV[4]   the store-wide feed channel, for watchConversations: on a single server or Sentinel the
+            key prefix's channel <prefix>__events__ (PUBLISH); on a Redis Cluster the feed channel of
+            the conversation's slot, <prefix>__events__{<tag>} (SPUBLISH, seen only by that slot's shard,
+            not broadcast to every node; src/events/feedChannels.ts). A channel ending in '}' (prefixes
+            hold no braces, so only a feed channel does) is published sharded.
   ARGV[5]   maxItems: the longest history allowed, or 0 for no limit
   ARGV[6]   overflow: 'trim' (drop the oldest items after the write) or 'reject'
   ARGV[7]   the session's owner, or '' for none (lib/info.lua)
@@ -23,6 +27,7 @@ local eventsOn = ARGV[2] ~= '0'
 local eventsCarryItems = ARGV[2] == '1'
 local eventIdentity = ARGV[3]
 local prefixChannel = ARGV[4]
+local prefixChannelSharded = string.sub(prefixChannel, -1) == '}'
 local maxItems = tonumber(ARGV[5])
 local overflow = ARGV[6]
 local owner = ARGV[7]

@@ -2,7 +2,9 @@
  * Sequential latency of a few variants in interleaved blocks, the method of the core mode: after a
  * warm-up, every round runs one block of each variant (order reversed every other round), one
  * operation in flight, so drift on a small machine hits every variant alike. Around each block the
- * server's counters (INFO commandstats, total_reads_processed) give commands and round trips.
+ * server's counters (INFO commandstats, total_reads_processed) give commands, server time and round
+ * trips, and `process.cpuUsage()` the client's CPU time (user + system, this whole process: the
+ * library, node-redis, the event loop and GC). Shared by the conversations and the overhead modes.
  */
 import {
   addDeltas,
@@ -15,8 +17,8 @@ import {
   type CommandOrigins,
   type CounterDelta,
   type RawCommandClient,
-} from '../../../tools/commandStats.js';
-import { pairedMeanRatio, pairedRatio, summarize, type LatencySummary } from '../../lib/stats.js';
+} from '../../tools/commandStats.js';
+import { pairedMeanRatio, pairedRatio, summarize, type LatencySummary } from '../lib/stats.js';
 
 /** One thing to time. */
 export interface TimedVariant {
@@ -25,6 +27,8 @@ export interface TimedVariant {
   run(): Promise<unknown>;
   /** Checks one result during warm-up, so the benchmark never times a broken operation. */
   check(result: unknown): void;
+  /** Untimed work before each of its blocks, outside the counters (for example, trimming a list back). */
+  beforeBlock?(): Promise<void>;
 }
 
 export interface InterleaveOptions {
@@ -50,6 +54,8 @@ export interface MeasuredVariant {
   serverUsPerOp: number;
   /** Commands sent and commands run in Lua, per operation, from a MONITOR sample. */
   origins: CommandOrigins;
+  /** Client CPU time per operation, µs: `process.cpuUsage()` user + system around each block / operations. */
+  cpuUsPerOp: number;
 }
 
 /** Runs `variants` in interleaved blocks and returns their samples and counters. */
@@ -64,30 +70,40 @@ export async function measureInterleaved(url: string, admin: RawCommandClient, v
 
   // The read events of the snapshots themselves (the second INFO's), subtracted from each block.
   const calibration = diffCounters(await snapshotCounters(admin), await snapshotCounters(admin));
-  const states = variants.map((variant) => ({ variant, samples: new Float64Array(rounds * block), measured: 0, counters: emptyDelta() as CounterDelta }));
+  const states = variants.map((variant) => ({ variant, samples: new Float64Array(rounds * block), measured: 0, counters: emptyDelta() as CounterDelta, cpuUs: 0 }));
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? states : [...states].reverse();
     for (const state of order) {
+      await state.variant.beforeBlock?.();
       const before = await snapshotCounters(admin);
+      const cpu = process.cpuUsage();
       for (let i = 0; i < block; i++) {
         const start = process.hrtime.bigint();
         await state.variant.run();
         state.samples[state.measured++] = Number(process.hrtime.bigint() - start) / 1000;
       }
+      const used = process.cpuUsage(cpu);
+      state.cpuUs += used.user + used.system;
       const delta = diffCounters(before, await snapshotCounters(admin));
       delta.readsProcessed -= calibration.readsProcessed;
       state.counters = addDeltas(state.counters, delta);
     }
   }
-  return states.map(({ variant, samples, measured, counters }) => ({
+  return states.map(({ variant, samples, measured, counters, cpuUs }) => ({
     name: variant.name,
     samples,
     latency: summarize(samples),
     roundTripsPerOp: counters.readsProcessed / measured,
     executedPerOp: totalCalls(counters.calls) / measured,
-    serverUsPerOp: serverTimeUs(counters, origins.get(variant)!.sent) / measured,
+    serverUsPerOp: serverTimeUs(counters, topLevel(origins.get(variant)!)) / measured,
     origins: origins.get(variant)!,
+    cpuUsPerOp: cpuUs / measured,
   }));
+}
+
+/** The commands sent outside a MULTI (EXEC's time includes the queued ones, as a script's includes what it ran). */
+function topLevel({ sent, queued }: CommandOrigins): Map<string, number> {
+  return new Map([...sent].filter(([name, count]) => count - (queued.get(name) ?? 0) > 1e-6));
 }
 
 /** Latency of `a` against `b`, measured in the same interleaved run. */
@@ -111,13 +127,17 @@ export function compareLatency(a: MeasuredVariant, b: MeasuredVariant, block: nu
   };
 }
 
-/** "evalsha 1, zadd 1 | in Lua: hset 1, rpush 1": commands per operation, sent then run inside scripts. */
-export function describeOrigins({ sent, insideLua }: CommandOrigins): string {
+/**
+ * "evalsha 1, zadd 1 | in Lua: hset 1, rpush 1" or "multi 1, exec 1 | in MULTI: rpush 1, expire 2":
+ * commands per operation, sent then queued in a MULTI or run inside scripts.
+ */
+export function describeOrigins({ sent, insideLua, queued }: CommandOrigins): string {
   const list = (calls: ReadonlyMap<string, number>): string =>
     [...calls]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, count]) => `${name} ${Number.isInteger(Math.round(count * 100) / 100) ? Math.round(count) : count.toFixed(2)}`)
       .join(', ');
   const lua = list(insideLua);
-  return `${list(sent)}${lua ? ` | in Lua: ${lua}` : ''}`;
+  const inMulti = list(queued);
+  return `${list(topLevel({ sent, insideLua, queued }))}${inMulti ? ` | in MULTI: ${inMulti}` : ''}${lua ? ` | in Lua: ${lua}` : ''}`;
 }
