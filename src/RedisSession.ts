@@ -8,6 +8,7 @@ import type {
   SessionHistoryTransactionArgs,
   SessionHistoryTransactionAwareSession,
 } from '@openai/agents';
+import { validateCompression } from './config/compression.js';
 import { conversationKeys, DEFAULT_KEY_PREFIX, validateConversationId, validateKeyPrefix, type ConversationKeys } from './config/keys.js';
 import { serializeMetadata, validateOwner, validateTitle } from './config/conversationInfo.js';
 import { validateLimits } from './config/limits.js';
@@ -164,10 +165,11 @@ export class RedisSession
     this.changeEvents = validateChangeEvents(options.changeEvents);
     const limits = validateLimits(options);
     this.maxItems = limits.maxItems === 0 ? undefined : limits.maxItems;
+    const compression = validateCompression(options.compression);
     this.codec =
       options.encryption === undefined
-        ? plainCodec(limits.maxItemBytes)
-        : encryptedCodec(validateEncryption(options.encryption), this.conversationId, this.keys.items, limits.maxItemBytes);
+        ? plainCodec(limits.maxItemBytes, compression)
+        : encryptedCodec(validateEncryption(options.encryption), this.conversationId, this.keys.items, limits.maxItemBytes, compression);
     this.owner = options.owner === undefined ? undefined : validateOwner(options.owner);
     const title = options.title === undefined ? undefined : validateTitle(options.title, 'option');
     this.initialMetadata = options.metadata === undefined ? undefined : serializeMetadata(options.metadata, 'option');

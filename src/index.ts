@@ -29,6 +29,7 @@ export type { DurabilityOptions } from './connection/durability.js';
 export type { TlsOptions, PemData } from './connection/tls.js';
 export { DEFAULT_MAX_ITEM_BYTES, type OverflowPolicy } from './config/limits.js';
 export { deriveTenantKey, type EncryptionKey, type EncryptionOptions } from './encryption/keyring.js';
+export type { CompressionOptions } from './config/compression.js';
 export { DEFAULT_KEY_PREFIX } from './config/keys.js';
 export { DEFAULT_REDIS_URL, redactRedisUrl } from './connection/redisUrl.js';
 export { MAX_TTL_SECONDS, type TouchOption } from './config/options.js';

@@ -132,7 +132,7 @@ export async function runPeers(server: RedisServerHandle): Promise<void> {
       const docs = new URL('../../docs/', import.meta.url);
       mkdirSync(docs, { recursive: true });
       // Sections other modes write (the conversations section) stay as they are.
-      writeFileSync(new URL('benchmarks.md', docs), renderMarkdown(results, keptSections([CONVERSATIONS_SECTION, OVERHEAD_SECTION])));
+      writeFileSync(new URL('benchmarks.md', docs), renderMarkdown(results, keptSections([CONVERSATIONS_SECTION, OVERHEAD_SECTION, 'compression'])));
       writeFileSync(new URL('benchmarks.svg', docs), renderSvg(results));
       step('wrote docs/benchmarks.md and docs/benchmarks.svg');
     }

@@ -1,3 +1,5 @@
+import { decompressEntry, isCompressed } from '../compression/compressedEntry.js';
+import { DEFAULT_MAX_ITEM_BYTES } from '../config/limits.js';
 import { preview } from './output.js';
 
 /** How `show` presents one stored entry. */
@@ -11,11 +13,22 @@ export interface EntryView {
   value?: Record<string, unknown>;
 }
 
-/** Describes a raw stored entry. Entries that are not JSON objects are reported as corrupt, never thrown. */
+/**
+ * Describes a raw stored entry; a compressed one (the `compression` option) is decompressed first. Entries that are
+ * not JSON objects, or compressed ones that do not decompress, are reported as corrupt, never thrown.
+ */
 export function describeEntry(raw: string): EntryView {
+  let text = raw;
+  if (isCompressed(raw)) {
+    const json = decompressEntry(raw, DEFAULT_MAX_ITEM_BYTES);
+    if (json === undefined) {
+      return { kind: '(corrupt)', preview: `compressed, does not decompress (to at most ${DEFAULT_MAX_ITEM_BYTES} bytes)`, status: 'corrupt' };
+    }
+    text = json;
+  }
   let value: unknown;
   try {
-    value = JSON.parse(raw);
+    value = JSON.parse(text);
   } catch {
     return { kind: '(corrupt)', preview: `not JSON: ${preview(raw, 40)}`, status: 'corrupt' };
   }

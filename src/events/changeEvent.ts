@@ -1,4 +1,6 @@
 import type { AgentInputItem } from '@openai/agents';
+import { DEFAULT_MAX_ITEM_BYTES } from '../config/limits.js';
+import { COMPRESSED_PREFIX, decompressFields } from '../compression/compressedEntry.js';
 import { decodeItem } from '../serialization/codec.js';
 
 /** What changed in a conversation: its items, or (`info`) its title or metadata (`update()`). */
@@ -22,8 +24,9 @@ export interface ChangeEvent {
   at: number;
   /**
    * The items appended (`add`), or the replacement (`transaction`, `compaction`),
-   * oldest first; absent when their JSON is larger than 64 KiB, or the conversation
-   * is encrypted at rest: then reload with `getItems`.
+   * oldest first; absent when their stored JSON is larger than 64 KiB, or the conversation
+   * is encrypted at rest: then reload with `getItems`. Items stored compressed
+   * (the `compression` option) arrive decompressed.
    */
   items?: AgentInputItem[];
   /** How many items were appended (`add`, `transaction`, `compaction`), removed (`pop`, `clear`) or rewritten (`mutation`); 0 for `info`. */
@@ -96,9 +99,38 @@ export function parseChangeEvent(message: string): ChangeEvent | undefined {
   if (!EVENT_TYPES.has(event.type) || typeof event.version !== 'number' || typeof event.conversationId !== 'string') {
     return undefined;
   }
+  if (Array.isArray(event.items) && message.includes(COMPRESSED_PREFIX)) {
+    event.items = decompressItems(event.items);
+  }
   if (Array.isArray(event.items) && message.includes('__bytes_b64__')) {
     // Rare: decode again the items that hold bytes, as getItems does.
     event.items = event.items.map((item) => decodeItem(JSON.stringify(item)) ?? item);
   }
   return event;
+}
+
+/** Most item JSON one event's compressed items may expand to: beyond it, or when one is corrupt, the event carries its count only. */
+export const MAX_EVENT_DECOMPRESSED_BYTES = DEFAULT_MAX_ITEM_BYTES;
+
+/**
+ * The items of an event with its compressed entries (compression/compressedEntry.ts) decompressed, or `undefined`
+ * (count only: reload with `getItems`) when one is corrupt or they expand past {@link MAX_EVENT_DECOMPRESSED_BYTES}.
+ */
+function decompressItems(items: AgentInputItem[]): AgentInputItem[] | undefined {
+  let budget = MAX_EVENT_DECOMPRESSED_BYTES;
+  const decoded: AgentInputItem[] = [];
+  for (const item of items) {
+    const fields = item as { $z?: unknown };
+    // A compressed entry starts with "$z" (a plain item cannot: serialization/itemCodec.ts refuses it); JSON.parse keeps the order.
+    if (fields === null || typeof fields !== 'object' || typeof fields.$z !== 'string' || Object.keys(fields)[0] !== '$z') {
+      decoded.push(item);
+      continue;
+    }
+    const json = budget > 0 ? decompressFields(fields, budget) : undefined;
+    const value = json === undefined ? undefined : decodeItem(json);
+    if (value === undefined) return undefined;
+    budget -= Buffer.byteLength(json!);
+    decoded.push(value);
+  }
+  return decoded;
 }

@@ -12,7 +12,8 @@
   ARGV[12]             metadata field that records the operation ("op:" .. operationId)
   ARGV[13]             fingerprint of the transaction (a hash of its canonical JSON)
   ARGV[14]             S, the length of the expected suffix
-  ARGV[15 .. 14+S]     the expected suffix, oldest first: serialized items, or, from an
+  ARGV[15 .. 14+S]     the expected suffix, oldest first: "\2fp\2json" (the item's content fingerprint,
+                       which a compressed entry carries, and its JSON), or, from an
                        encrypting session, "\1kid=fp\1kid=fp\1" (the item's fingerprint under each key)
   ARGV[15+S .. n]      the replacement items, serialized, oldest first
 
@@ -49,6 +50,14 @@ local function sameEntry(stored, expected)
     -- Encrypted items: compare the stored entry's keyed fingerprint with the expected item's under that key.
     local kid, fp = string.match(stored, '^{"%$enc":1,"kid":"([^"]*)","iv":"[^"]*","ct":"[^"]*","fp":"([^"]*)"')
     return kid ~= nil and string.find(expected, '\1' .. kid .. '=' .. fp .. '\1', 1, true) ~= nil
+  end
+  if string.byte(expected, 1) == 2 then
+    -- A compressed entry (src/compression/compressedEntry.ts) is compared by its content fingerprint, a plain one by its JSON value.
+    local fp, json = string.match(expected, '^\2([^\2]*)\2(.*)$')
+    local storedFp = string.match(stored, '^{"%$z":"[^"]*","fp":"([^"]*)"')
+    if storedFp ~= nil then return storedFp == fp end
+    if stored == json then return true end
+    expected = json
   end
   local storedValue, expectedValue = decodeItem(stored), decodeItem(expected)
   return storedValue ~= nil and expectedValue ~= nil and same(storedValue, expectedValue)
