@@ -21,19 +21,13 @@ import { compareCodecs, measureBySize, measurePackageCodec } from './compression
 import { agentTurn, findDocuments } from './compression/corpus.js';
 import { measureMemory } from './compression/memory.js';
 import { renderConsole, renderMarkdown, type CompressionResults } from './compression/report.js';
+import { positiveInteger, stepLogger } from './lib/env.js';
 
 const SECTION = 'compression';
 const SECTION_BEFORE = '## What the numbers say';
 
-function positiveInteger(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
 
-function step(message: string): void {
-  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] compression: ${message}`);
-}
+const step = stepLogger('compression');
 
 async function main(): Promise<void> {
   const started = performance.now();

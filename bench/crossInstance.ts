@@ -24,6 +24,7 @@ import { closeSharedConnections, RedisSession, type ChangeEvent } from '../dist/
 import { startRedisServer } from '../tools/throwawayRedis.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
 import { table } from './lib/table.js';
+import { positiveInteger } from './lib/env.js';
 
 const WRITES = positiveInteger('BENCH_WRITES', 2000);
 const INTERVAL_MS = positiveInteger('BENCH_INTERVAL_MS', 2);
@@ -39,11 +40,6 @@ type ListenerMessage =
   | { type: 'ready' }
   | { type: 'result'; received: number; gaps: number; delaysUs: number[]; fromServerUs: number[] };
 
-function positiveInteger(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
 
 /** Process B: subscribes, records the delay of every measured event, reports when told how many to expect. */
 async function listener(redisUrl: string, conversationId: string): Promise<void> {

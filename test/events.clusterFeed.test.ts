@@ -12,6 +12,7 @@ import { createCluster } from 'redis';
 import { RedisSession, watchConversations, type ChangeEvent } from 'agents-redis-session';
 import {
   busPublishMessages,
+  failOverMasterOf,
   masterPortOf,
   moveSlot,
   startRedisCluster,
@@ -201,17 +202,7 @@ describe('store-wide feed on a 3-master cluster', () => {
     const watcher = await watching(cluster, timeouts);
     try {
       await writeUntilWatched(session, watcher.events, 'before the kill');
-      const victimPort = await masterPortOf(cluster, session.keys.items);
-      const victim = cluster.nodes.find((node) => node.port === victimPort)!;
-      const killedAt = Date.now();
-      await victim.kill9();
-      await waitUntil(
-        async () => {
-          const masters = await cluster.masters();
-          return masters.length === 3 && !masters.some((node) => node.port === victimPort);
-        },
-        { timeoutMs: FAILOVER_BOUND_MS, intervalMs: 200, description: `the replica of ${victimPort} to be promoted` },
-      );
+      const { victimPort, killedAt } = await failOverMasterOf(cluster, session.keys.items, { mastersAfter: 3, timeoutMs: FAILOVER_BOUND_MS });
       const attempts = await writeUntilWatched(session, watcher.events, 'after failover');
       await writeUntilWatched(other, watcher.events, 'elsewhere after failover');
       t.diagnostic(`kill -9 of ${victimPort}: an event watched again after ${Date.now() - killedAt} ms (${attempts} write(s))`);

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RedisSession, type ChangeEvent, type GapInfo } from 'agents-redis-session';
 import {
+  failOverMasterOf,
   masterPortOf,
   startRedisCluster,
   startRedisSentinel,
@@ -83,17 +84,7 @@ describe('subscriptions come back after a Redis Cluster failover', () => {
       await session.addItems([user('before')]);
       await waitUntil(() => feed.events.length === 1, { timeoutMs: 30_000, description: 'the event before the kill' });
 
-      const victimPort = await masterPortOf(cluster, session.keys.items);
-      const victim = cluster.nodes.find((node) => node.port === victimPort)!;
-      const killedAt = Date.now();
-      await victim.kill9();
-      await waitUntil(
-        async () => {
-          const masters = await cluster.masters();
-          return masters.length === 3 && !masters.some((node) => node.port === victimPort);
-        },
-        { timeoutMs: FAILOVER_BOUND_MS, intervalMs: 200, description: `the replica of ${victimPort} to be promoted` },
-      );
+      const { victimPort, killedAt } = await failOverMasterOf(cluster, session.keys.items, { mastersAfter: 3, timeoutMs: FAILOVER_BOUND_MS });
       const promotedMs = Date.now() - killedAt;
       const attempts = await writeUntilDelivered(session, feed.events, 'after failover');
       t.diagnostic(

@@ -27,6 +27,7 @@ import { measureOwnerWrites } from './conversations/ownerWrites.js';
 import { renderConsole, renderMarkdown, type ConversationsResults } from './conversations/report.js';
 import { writeSection } from './docSections.js';
 import { describeMachine } from './machine.js';
+import { positiveInteger, stepLogger } from '../lib/env.js';
 
 /** The name of this section's markers in docs/benchmarks.md. */
 export const CONVERSATIONS_SECTION = 'conversations';
@@ -39,15 +40,8 @@ const LISTS: InterleaveOptions = { rounds: 60, block: 25, warmup: 200, originSam
 const PARTS = process.env.BENCH_CONVERSATIONS_PARTS?.split(',');
 const runs = (part: 'writes' | 'list' | 'memory'): boolean => !PARTS || PARTS.includes(part);
 
-function positiveInteger(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
 
-function step(message: string): void {
-  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] conversations: ${message}`);
-}
+const step = stepLogger('conversations');
 
 export async function runConversations(server: RedisServerHandle, options: { writeDocs: boolean }): Promise<void> {
   const started = performance.now();

@@ -38,6 +38,7 @@ import { TURN, WINDOW } from './latency.js';
 import { handWrittenStore } from './stores/handWritten.js';
 import { redisSessionStore } from './stores/redisSession.js';
 import type { Conversation, Store } from './stores/types.js';
+import { positiveInteger } from '../lib/env.js';
 
 const TTL_SECONDS = 3600;
 const SMALL_HISTORY = 100;
@@ -78,11 +79,6 @@ interface Variant {
   origins?: CommandOrigins;
 }
 
-function positiveInteger(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
 
 function variantName(variant: Pick<Variant, 'implementation' | 'ttl'>): string {
   return `${variant.implementation}${variant.ttl ? ' ttl' : ''}`;

@@ -24,6 +24,7 @@ import { describeMachine } from './machine.js';
 import { measureServer, type ServerResult } from './overhead/measure.js';
 import { runOverheadProfile } from './overhead/profile.js';
 import { renderConsole, renderMarkdown } from './overhead/report.js';
+import { positiveInteger, stepLogger } from '../lib/env.js';
 
 /** The name of this section's markers in docs/benchmarks.md. */
 export const OVERHEAD_SECTION = 'overhead';
@@ -31,15 +32,8 @@ const OVERHEAD_SECTION_BEFORE = '## What the numbers say';
 /** The matrix's servers, beside the repo: ../shared/servers/<name>/bin/redis-server. */
 const SHARED_SERVERS = fileURLToPath(new URL('../../../shared/servers/', import.meta.url));
 
-function positiveInteger(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
 
-function step(message: string): void {
-  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] overhead: ${message}`);
-}
+const step = stepLogger('overhead');
 
 /** The folders of ../shared/servers holding a bin/redis-server, by name. */
 function sharedServers(): Array<{ name: string; binary: string }> {

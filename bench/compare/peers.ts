@@ -29,6 +29,7 @@ import type { Store } from './stores/types.js';
 import { checkTargets } from './targets.js';
 import { medianRun, runThroughput, type ThroughputRun } from './throughput.js';
 import type { ThroughputImplementation } from './throughputWorker.js';
+import { stepLogger } from '../lib/env.js';
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
@@ -63,9 +64,7 @@ for (const conversations of QUICK ? [64] : [1, 64, 512]) {
 for (const conversations of QUICK ? [64] : [64, 512]) THROUGHPUT_RUNS.push(['session-pool', conversations, 1]);
 if (!QUICK) for (const implementation of ['hand', 'session'] as const) THROUGHPUT_RUNS.push([implementation, 512, 1, SEMI_SPACE_FLAG]);
 
-function step(message: string): void {
-  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
-}
+const step = stepLogger();
 
 /** Runs the comparison with the peers against `server` and prints it (and writes the docs on a full run). */
 export async function runPeers(server: RedisServerHandle): Promise<void> {

@@ -19,6 +19,7 @@ export {
 } from '../../tools/throwawayRedis.js';
 export {
   busPublishMessages,
+  failOverMasterOf,
   masterPortOf,
   moveSlot,
   parseClusterNodes,

@@ -224,6 +224,29 @@ export async function masterPortOf(cluster: RedisClusterHandle, key: string): Pr
 }
 
 /**
+ * Kills (SIGKILL) the master that serves `key`'s slot and waits (bounded by `timeoutMs`) until its replica is
+ * promoted: `mastersAfter` masters again, none of them the victim. Returns the victim and when it was killed.
+ */
+export async function failOverMasterOf(
+  cluster: RedisClusterHandle,
+  key: string,
+  { mastersAfter, timeoutMs }: { mastersAfter: number; timeoutMs: number },
+): Promise<{ victim: RedisServerHandle; victimPort: number; killedAt: number }> {
+  const victimPort = await masterPortOf(cluster, key);
+  const victim = cluster.nodes.find((node) => node.port === victimPort)!;
+  const killedAt = Date.now();
+  await victim.kill9();
+  await waitUntil(
+    async () => {
+      const masters = await cluster.masters();
+      return masters.length === mastersAfter && !masters.some((node) => node.port === victimPort);
+    },
+    { timeoutMs, intervalMs: 200, description: `the replica of ${victimPort} to be promoted` },
+  );
+  return { victim, victimPort, killedAt };
+}
+
+/**
  * Moves one hash slot, with its keys, from the master that serves it to the master on `toPort` (resharding, as
  * `redis-cli --cluster reshard` does: IMPORTING/MIGRATING, MIGRATE of its keys in batches, then SETSLOT NODE on every
  * master), and waits (bounded) until every running node sees the new owner.
