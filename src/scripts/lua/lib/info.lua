@@ -69,8 +69,6 @@ local function indexConversation()
   redis.call('ZADD', ownerIndex, 'GT', micros, conversationId)
 end
 
--- Reads the owner, createdAt and counters of the conversation. Returns an error reply when this session
--- may not write it (another owner's conversation, or a counter another program wrote), else nil.
 -- The OWNER error reply for a conversation that belongs to `stored`, when that is not this session's owner
 -- (nil when it is, or when the conversation has none). It never names the stored owner.
 local function ownerRefusal(stored)
@@ -81,7 +79,10 @@ local function ownerRefusal(stored)
     KEYS[1], owner == '' and 'an owner, and this session has none' or 'another owner than this session', fix))
 end
 
--- `fields`: the HMGET reply readKeys(unpack(INFO_FIELDS)) returned (v, then INFO_FIELDS: o and c first).
+-- Takes in the conversation's owner, createdAt and counters: `fields` is the HMGET reply of
+-- readKeys(unpack(INFO_FIELDS)) (v, then INFO_FIELDS: o and c first). Returns an error reply when this session
+-- may not write the conversation (a foreign key at its owner's index, another owner's conversation, a malformed
+-- usage argument), else nil. The counters are checked later, by the plans that increment them (needCounter).
 local function readInfo(fields)
   local foreign = refuseForeignIndex()
   if foreign then return foreign end
