@@ -18,22 +18,12 @@
  */
 import os from 'node:os';
 import { createClient } from 'redis';
-import {
-  addDeltas,
-  diffCounters,
-  emptyDelta,
-  sampleCommandOrigins,
-  serverTimeUs,
-  snapshotCounters,
-  totalCalls,
-  type CommandOrigins,
-  type CounterDelta,
-  type RawCommandClient,
-} from '../../tools/commandStats.js';
+import { emptyDelta, totalCalls, type CommandOrigins, type CounterDelta, type RawCommandClient } from '../../tools/commandStats.js';
 import type { RedisServerHandle } from '../../tools/throwawayRedis.js';
 import { conversationItems } from '../lib/items.js';
 import { pairedRatio, summarize, type LatencySummary } from '../lib/stats.js';
 import { table } from '../lib/table.js';
+import { measureInterleaved } from './interleaved.js';
 import { TURN, WINDOW } from './latency.js';
 import { handWrittenStore } from './stores/handWritten.js';
 import { redisSessionStore } from './stores/redisSession.js';
@@ -77,6 +67,8 @@ interface Variant {
   counters: CounterDelta;
   /** Commands sent and run in Lua per operation, from a MONITOR sample. */
   origins?: CommandOrigins;
+  /** Server µs per operation (a script's and EXEC's time include what they ran; see interleaved.ts). */
+  serverUsPerOp?: number;
 }
 
 
@@ -141,39 +133,18 @@ export async function runCore(server: RedisServerHandle): Promise<void> {
     const operationOrder: Operation[] = ['getItems(20)@100', 'getItems(20)@10000', 'addItems(2)', 'popItem'];
     variants.sort((a, b) => operationOrder.indexOf(a.operation) - operationOrder.indexOf(b.operation) || Number(a.ttl) - Number(b.ttl));
 
-    // Warm-up: JIT, connections, EVALSHA cache (the first EVALSHA falls back to EVAL once).
-    for (const variant of variants) {
-      await variant.prepare(WARMUP);
-      variant.check(await variant.run());
-      for (let i = 1; i < WARMUP; i++) await variant.run();
-    }
-
-    const statsClient = admin as unknown as RawCommandClient;
-    // Which commands each operation sends and which its scripts run: a short MONITOR sample, untimed.
-    for (const variant of variants) {
-      await variant.prepare(ORIGIN_SAMPLES);
-      variant.origins = await sampleCommandOrigins(server.url, statsClient, () => variant.run(), ORIGIN_SAMPLES);
-    }
-    // The read events of the snapshots themselves (the second INFO's), subtracted from each block.
-    const calibration = diffCounters(await snapshotCounters(statsClient), await snapshotCounters(statsClient));
-
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? variants : [...variants].reverse();
-      for (const variant of order) {
-        const iterations = Math.min(BLOCK, variant.samples.length - variant.measured);
-        await variant.prepare(iterations);
-        const before = await snapshotCounters(statsClient);
-        for (let i = 0; i < iterations; i++) {
-          const start = process.hrtime.bigint();
-          await variant.run();
-          variant.samples[variant.measured++] = Number(process.hrtime.bigint() - start) / 1000;
-        }
-        const after = await snapshotCounters(statsClient);
-        const delta = diffCounters(before, after);
-        delta.readsProcessed -= calibration.readsProcessed;
-        variant.counters = addDeltas(variant.counters, delta);
-      }
-    }
+    // Warm-up (JIT, connections, the EVALSHA cache), the MONITOR sample of which commands each operation sends and
+    // which its scripts run, then the interleaved blocks: the runner the other modes share.
+    const measured = await measureInterleaved(
+      server.url,
+      admin as unknown as RawCommandClient,
+      variants.map((variant) => ({ name: `${variant.operation} ${variantName(variant)}`, run: variant.run, check: variant.check, prepare: variant.prepare })),
+      { rounds: ROUNDS, block: BLOCK, warmup: WARMUP, originSamples: ORIGIN_SAMPLES },
+    );
+    variants.forEach((variant, i) => {
+      const { samples, counters, origins, serverUsPerOp } = measured[i]!;
+      Object.assign(variant, { samples, measured: samples.length, counters, origins, serverUsPerOp });
+    });
 
     report(variants, {
       redisVersion,
@@ -217,7 +188,7 @@ function summarizeVariant(variant: Variant): Result {
     sentPerOp: totalCalls(sent),
     luaPerOp: totalCalls(insideLua),
     roundTripsPerOp: variant.counters.readsProcessed / n,
-    serverUsPerOp: serverTimeUs(variant.counters, sent) / n,
+    serverUsPerOp: variant.serverUsPerOp ?? NaN,
     breakdown: `${perOp(sent, 1)}${lua ? ` | in Lua: ${lua}` : ''}`,
   };
 }
@@ -241,7 +212,7 @@ function report(variants: Variant[], environment: { redisVersion: string; port: 
     'hand-written: LRANGE key -20 -1 + JSON.parse each, RPUSH key ...JSON.stringify(items), RPOP + JSON.parse; with ttl, inside\n' +
       'MULTI ... EXPIRE key EXPIRE meta EXEC (both keys, as the session slides its items and its metadata).\n' +
       'executed/op: every command Redis ran (INFO commandstats). sent/op: commands the client sent (EVALSHA counts once); ' +
-        'in Lua/op: commands its script ran (split read from a MONITOR sample). server µs/op: commandstats usec of the sent commands.\n',
+        'in Lua/op: commands its script ran (split read from a MONITOR sample). server µs/op: commandstats usec of the sent commands (a script and an EXEC include what they ran).\n',
   );
   console.log(
     table(

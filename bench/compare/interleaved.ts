@@ -27,8 +27,11 @@ export interface TimedVariant {
   run(): Promise<unknown>;
   /** Checks one result during warm-up, so the benchmark never times a broken operation. */
   check(result: unknown): void;
-  /** Untimed work before each of its blocks, outside the counters (for example, trimming a list back). */
-  beforeBlock?(): Promise<void>;
+  /**
+   * Untimed setup before `operations` runs, outside the counters (filling or trimming a list): before the warm-up,
+   * before the MONITOR sample and before each block.
+   */
+  prepare?(operations: number): Promise<void>;
 }
 
 export interface InterleaveOptions {
@@ -56,17 +59,23 @@ export interface MeasuredVariant {
   origins: CommandOrigins;
   /** Client CPU time per operation, µs: `process.cpuUsage()` user + system around each block / operations. */
   cpuUsPerOp: number;
+  /** The server's counters summed over the variant's blocks (per-command calls and usec, socket reads). */
+  counters: CounterDelta;
 }
 
 /** Runs `variants` in interleaved blocks and returns their samples and counters. */
 export async function measureInterleaved(url: string, admin: RawCommandClient, variants: TimedVariant[], options: InterleaveOptions): Promise<MeasuredVariant[]> {
   const { rounds, block, warmup, originSamples } = options;
   for (const variant of variants) {
+    await variant.prepare?.(warmup);
     variant.check(await variant.run());
     for (let i = 1; i < warmup; i++) await variant.run();
   }
   const origins = new Map<TimedVariant, CommandOrigins>();
-  for (const variant of variants) origins.set(variant, await sampleCommandOrigins(url, admin, () => variant.run(), originSamples));
+  for (const variant of variants) {
+    await variant.prepare?.(originSamples);
+    origins.set(variant, await sampleCommandOrigins(url, admin, () => variant.run(), originSamples));
+  }
 
   // The read events of the snapshots themselves (the second INFO's), subtracted from each block.
   const calibration = diffCounters(await snapshotCounters(admin), await snapshotCounters(admin));
@@ -74,7 +83,7 @@ export async function measureInterleaved(url: string, admin: RawCommandClient, v
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? states : [...states].reverse();
     for (const state of order) {
-      await state.variant.beforeBlock?.();
+      await state.variant.prepare?.(block);
       const before = await snapshotCounters(admin);
       const cpu = process.cpuUsage();
       for (let i = 0; i < block; i++) {
@@ -98,6 +107,7 @@ export async function measureInterleaved(url: string, admin: RawCommandClient, v
     serverUsPerOp: serverTimeUs(counters, topLevel(origins.get(variant)!)) / measured,
     origins: origins.get(variant)!,
     cpuUsPerOp: cpuUs / measured,
+    counters,
   }));
 }
 

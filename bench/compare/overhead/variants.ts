@@ -97,14 +97,14 @@ export async function createVariants(url: string, admin: RawCommandClient): Prom
   const rpush = await handKeys('append-rpush');
   const multi = await handKeys('append-multi');
   const appends: TimedVariant[] = [
-    { name: PAIRS[0]!.session, run: () => appendQuiet.addItems([APPEND_ITEM]), check: () => {}, beforeBlock: trim('ovh:append-quiet') },
-    { name: PAIRS[0]!.hand, run: () => client.rPush(rpush.key, JSON.stringify(APPEND_ITEM)), check: () => {}, beforeBlock: trim(rpush.key) },
-    { name: PAIRS[1]!.session, run: () => appendDefault.addItems([APPEND_ITEM]), check: () => {}, beforeBlock: trim('ovh:append-default') },
+    { name: PAIRS[0]!.session, run: () => appendQuiet.addItems([APPEND_ITEM]), check: () => {}, prepare: trim('ovh:append-quiet') },
+    { name: PAIRS[0]!.hand, run: () => client.rPush(rpush.key, JSON.stringify(APPEND_ITEM)), check: () => {}, prepare: trim(rpush.key) },
+    { name: PAIRS[1]!.session, run: () => appendDefault.addItems([APPEND_ITEM]), check: () => {}, prepare: trim('ovh:append-default') },
     {
       name: PAIRS[1]!.hand,
       run: () => client.multi().rPush(multi.key, JSON.stringify(APPEND_ITEM)).expire(multi.key, TTL_SECONDS).expire(multi.meta, TTL_SECONDS).exec(),
       check: () => {},
-      beforeBlock: trim(multi.key),
+      prepare: trim(multi.key),
     },
   ];
 
